@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { type Logger, pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { type AppContext, type ContextOptions, createContext } from './context';
+import { authenticate } from './http/auth';
+import { docsRouter } from './http/docs';
+import { buildOpenApi } from './http/openapi';
+import { errorHandler, notFoundHandler } from './http/problem';
+import { mountRoute } from './http/route';
+import { routes } from './modules/routes';
+
+export interface AppOptions extends ContextOptions {
+  logger?: Logger;
+}
+
+export interface App extends Express {
+  locals: Express['locals'] & { ctx: AppContext };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app around one database and its ledger. No globals: tests make as many as they like. */
+export function createApp(options: AppOptions): App {
+  const ctx = createContext(options);
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const app = express() as App;
+  app.locals.ctx = ctx;
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+        },
+      },
+    }),
+  );
+  app.use('/docs', docsRouter());
+
+  const api = express.Router();
+  api.use(authenticate(ctx.db));
+  let openapi: unknown;
+  api.get('/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApi(routes);
+    res.json(openapi);
+  });
+  for (const route of routes) mountRoute(api, ctx, route);
+  app.use('/api/v1', api);
+  app.get('/', (_req, res) => {
+    res.redirect('/docs/');
+  });
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

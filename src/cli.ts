@@ -1,0 +1,145 @@
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import { loadConfig } from './config';
+import { type AppContext, createContext } from './context';
+import { migrateDb, openDb } from './db/open';
+import { AppError } from './http/errors';
+import { rebuildProjections } from './ledger/rebuild';
+import { loadOrCreateSigner } from './ledger/signer';
+import { compareProjections, verifyLedger } from './ledger/verify';
+import { streamExport } from './modules/ledger/ledger.routes';
+import { projectors } from './modules/projectors';
+import { ROLES, type Role } from './modules/users/roles';
+import * as users from './modules/users/users.service';
+
+const config = loadConfig();
+
+function withContext<T>(fn: (ctx: AppContext) => T | Promise<T>): Promise<T> {
+  const db = openDb(config.dbPath);
+  const ctx = createContext({ db, signer: loadOrCreateSigner(config.keyPath), checkpointIntervalMs: 0 });
+  return Promise.resolve(fn(ctx)).finally(() => db.sqlite.close());
+}
+
+const program = new Command('custody')
+  .description('Custody Ledger: the chain-of-custody service’s command line')
+  .showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply the database migrations (the service also does this at start-up)')
+  .action(() => {
+    const db = openDb(config.dbPath, { migrate: false });
+    migrateDb(db);
+    db.sqlite.close();
+    console.log(`migrated ${config.dbPath}`);
+  });
+
+const user = program.command('user').description('manage users');
+user
+  .command('add <username>')
+  .description('create a user and print a new API token as the last line')
+  .addOption(new Option('--role <role>', 'the user’s role').choices(ROLES).makeOptionMandatory())
+  .option('--name <name>', 'display name')
+  .action((username: string, opts: { role: Role; name?: string }) =>
+    withContext(({ ledger }) => {
+      const token = ledger.writeNow((tx) => {
+        const created = users.createUser(tx, { username, displayName: opts.name, role: opts.role }, 'system');
+        return users.issueToken(tx, created.id, 'system').token;
+      });
+      console.log(`created ${username} (${opts.role}); API token:`);
+      console.log(token);
+    }),
+  );
+
+program
+  .command('token')
+  .description('manage API tokens')
+  .command('issue <username>')
+  .description('issue a new API token for a user and print it as the last line')
+  .action((username: string) =>
+    withContext(({ ledger }) => {
+      const issued = ledger.writeNow((tx) => users.issueToken(tx, username, 'system'));
+      console.log(`issued token ${issued.tokenId} for ${username}:`);
+      console.log(issued.token);
+    }),
+  );
+
+program
+  .command('verify')
+  .description('verify the whole ledger; exit 0 when intact, else name the first bad seq')
+  .option('--full', 're-canonicalise every event as well as rehashing it')
+  .option('--no-projections', 'skip the projection rebuild')
+  .option('--json', 'print the result as JSON')
+  .action((opts: { full?: boolean; projections: boolean; json?: boolean }) => {
+    const db = openDb(config.dbPath, { migrate: false });
+    const started = Date.now();
+    const result = verifyLedger(db, { projectors, full: opts.full ?? false, projections: opts.projections });
+    db.sqlite.close();
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+    else if (result.ok) {
+      console.log(
+        `ledger ${result.ledgerId} intact: ${result.events} events, head ${result.headHash}, root ${result.rootHash}, ` +
+          `${result.checkpointsChecked} checkpoints checked (${Date.now() - started} ms)`,
+      );
+    } else {
+      for (const d of result.damage) console.error(`seq ${d.seq ?? '-'}: ${d.kind}: ${d.detail}`);
+      console.error(`FIRST BAD SEQ: ${result.firstBad?.seq ?? '-'} (${result.firstBad?.kind})`);
+    }
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program
+  .command('export')
+  .description('write the ledger as NDJSON, with the checkpoint and public key beside it')
+  .option('--out <file>', 'output file (default: standard output)')
+  .action((opts: { out?: string }) =>
+    withContext(async ({ db, ledger }) => {
+      const cp = ledger.checkpoint();
+      const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+      await streamExport(db, cp.treeSize, out);
+      if (opts.out) {
+        out.end();
+        await finished(out);
+        writeFileSync(`${opts.out}.checkpoint`, cp.note);
+        writeFileSync(`${opts.out}.pub.pem`, ledger.signer.publicKeyPem);
+        console.error(`exported ${cp.treeSize} events to ${opts.out} (+ .checkpoint, .pub.pem)`);
+      }
+    }),
+  );
+
+program
+  .command('rebuild-projections')
+  .description('rebuild every projection from the ledger')
+  .option('--check', 'only compare a rebuild with the stored projections; exit 1 if they differ')
+  .action((opts: { check?: boolean }) => {
+    const db = openDb(config.dbPath);
+    if (opts.check) {
+      const damage = compareProjections(db, projectors);
+      for (const d of damage) console.error(d.detail);
+      console.log(
+        damage.length === 0 ? 'projections match the ledger' : `${damage.length} projection table(s) differ`,
+      );
+      process.exitCode = damage.length === 0 ? 0 : 1;
+    } else {
+      const n = rebuildProjections(db, projectors);
+      console.log(`rebuilt projections from ${n} events`);
+    }
+    db.sqlite.close();
+  });
+
+program
+  .command('backup <file>')
+  .description('online backup of the database (safe while the service runs)')
+  .action(async (file: string) => {
+    const db = openDb(config.dbPath, { migrate: false });
+    await db.sqlite.backup(file);
+    db.sqlite.close();
+    console.log(`backed up ${config.dbPath} to ${file}`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) console.error(`error: ${err.code}: ${err.message}`);
+  else console.error(err instanceof Error ? `error: ${err.message}` : err);
+  process.exitCode = 2;
+});

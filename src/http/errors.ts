@@ -1,0 +1,55 @@
+/**
+ * Every problem `code` the API can answer with, and its HTTP status. Codes are a public contract:
+ * add freely, rename never. (RFC 9457 problem+json; see src/http/problem.ts.)
+ */
+export const ERROR_STATUS = {
+  // Request shape
+  validation_failed: 400,
+  invalid_json: 400,
+  actor_not_allowed: 400,
+  invalid_cursor: 400,
+  invalid_check_digit: 400,
+  invalid_evidence_number: 400,
+  invalid_location_code: 400,
+  occurred_in_future: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  // Who you are
+  unauthenticated: 401,
+  token_invalid: 401,
+  account_disabled: 401,
+  forbidden: 403,
+  // What you asked for
+  route_not_found: 404,
+  user_not_found: 404,
+  token_not_found: 404,
+  case_not_found: 404,
+  method_not_allowed: 405,
+  // State
+  username_taken: 409,
+  duplicate_case_number: 409,
+  invalid_transition: 409,
+  conflict: 409,
+  // Ours
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The one error class: a stable code, a human detail, and optional members for the problem body. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+    super(detail);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.extra = extra;
+  }
+}
+
+export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} was not found`);

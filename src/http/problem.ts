@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { AppError, type ErrorCode } from './errors';
+
+export const PROBLEM_TYPE_BASE = 'https://custody-ledger.dev/problems/';
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  validation_failed: 'The request is not valid',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Your role may not do this',
+  internal_error: 'Internal error',
+};
+
+function titleOf(code: string): string {
+  return TITLES[code as ErrorCode] ?? code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+export function sendProblem(res: Response, err: AppError, instance: string): void {
+  const requestId = res.req?.id;
+  res
+    .status(err.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        ...err.extra,
+        type: PROBLEM_TYPE_BASE + err.code,
+        title: titleOf(err.code),
+        status: err.status,
+        detail: err.message,
+        instance,
+        code: err.code,
+        ...(requestId === undefined ? {} : { requestId: String(requestId) }),
+      }),
+    );
+}
+
+/** Body-parser and other library errors carry a `type` or `status`; map them to stable codes. */
+function fromLibraryError(err: unknown): AppError | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as { type?: string; status?: number; statusCode?: number; limit?: number };
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return new AppError('invalid_json', 'the body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError(
+        'payload_too_large',
+        `the body is larger than the limit of ${e.limit ?? '?'} bytes`,
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('unsupported_media_type', 'the body must be UTF-8');
+    case 'request.aborted':
+    case 'stream.encoding.set':
+    case 'request.size.invalid':
+      return new AppError('validation_failed', 'the body could not be read');
+  }
+  const status = e.status ?? e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('validation_failed', 'the request could not be processed');
+  }
+  return null;
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('route_not_found', `no route ${req.method} ${req.path}`));
+};
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = err instanceof AppError ? err : fromLibraryError(err);
+  if (res.headersSent) {
+    // A streamed answer failed midway: the client sees a cut stream; we log it.
+    req.log?.error({ err }, 'error after headers were sent');
+    res.destroy();
+    return;
+  }
+  if (appError) {
+    sendProblem(res, appError, req.originalUrl);
+    return;
+  }
+  req.log?.error({ err }, 'unhandled error');
+  sendProblem(
+    res,
+    new AppError('internal_error', 'the service could not complete the request'),
+    req.originalUrl,
+  );
+};

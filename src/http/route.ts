@@ -1,0 +1,155 @@
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
+import type { ZodType } from 'zod';
+import type { AppContext } from '../context';
+import { allows, type Permission } from '../modules/users/roles';
+import type { AuthUser } from './auth';
+import { AppError } from './errors';
+import type { z } from './zod';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
+
+export interface HandlerContext<P, Q, B> {
+  req: Request;
+  res: Response;
+  params: P;
+  query: Q;
+  body: B;
+  /** The authenticated user; `null` only on public routes. */
+  user: AuthUser;
+  app: AppContext;
+}
+
+export interface ResponseSpec {
+  status: number;
+  description: string;
+  schema?: ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec<
+  P extends ZodType | undefined,
+  Q extends ZodType | undefined,
+  B extends ZodType | undefined,
+> {
+  method: Method;
+  /** Express path under /api/v1, e.g. `/cases/:caseId`. */
+  path: string;
+  /** `public` routes need no token. */
+  permission: Permission | 'public';
+  tags: string[];
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /**
+   * Content types the body may come in; JSON by default. JSON is parsed; any other type arrives as
+   * a Buffer for the handler to decode (so it can refuse bytes that are not UTF-8).
+   */
+  bodyTypes?: string[];
+  /** Largest body accepted (default 1 MB); more is refused with 413 payload_too_large. */
+  bodyLimit?: string;
+  response: ResponseSpec;
+  errors?: string[];
+  /** Returns the JSON body to send with `response.status`, or undefined when it answered itself. */
+  handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>>) => unknown;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of routes, each typed at its definition.
+export type AnyRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<
+  P extends ZodType | undefined = undefined,
+  Q extends ZodType | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): AnyRoute {
+  return spec as AnyRoute;
+}
+
+function issuesOf(error: z.ZodError, where: string) {
+  return error.issues.map((i) => ({
+    in: where,
+    path: i.path.map(String).join('.'),
+    message: i.message,
+    issue: i.code,
+  }));
+}
+
+function parsePart<T extends ZodType>(schema: T | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const errors = issuesOf(result.error, where);
+    const first = errors[0];
+    throw new AppError(
+      'validation_failed',
+      first ? `${where}${first.path ? ` ${first.path}` : ''}: ${first.message}` : `${where} is not valid`,
+      { errors },
+    );
+  }
+  return result.data;
+}
+
+/** Mounts one route: permission before validation (so a 403 never leaks what a body should be). */
+export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): void {
+  const handler = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const user = req.user ?? null;
+      if (spec.permission !== 'public') {
+        if (!user)
+          throw new AppError('unauthenticated', 'send an API token as "Authorization: Bearer <token>"');
+        if (!allows(spec.permission, user.role)) {
+          throw new AppError('forbidden', `the ${user.role} role may not ${spec.summary.toLowerCase()}`, {
+            role: user.role,
+            requires: spec.permission,
+          });
+        }
+      }
+      if (spec.body) {
+        const type = req.headers['content-type'] ?? '';
+        const accepted = spec.bodyTypes ?? ['application/json'];
+        if (!accepted.some((t) => type.toLowerCase().startsWith(t))) {
+          throw new AppError('unsupported_media_type', `send the body as ${accepted.join(' or ')}`);
+        }
+        if (req.body && typeof req.body === 'object' && !Array.isArray(req.body) && 'actor' in req.body) {
+          throw new AppError(
+            'actor_not_allowed',
+            'the actor is the authenticated user; remove "actor" from the body',
+          );
+        }
+      }
+      const params = parsePart(spec.params, req.params, 'path');
+      const query = parsePart(spec.query, req.query, 'query');
+      const body = parsePart(spec.body, req.body, 'body');
+      const result = await spec.handler({ req, res, params, query, body, user: user as AuthUser, app });
+      if (result !== undefined && !res.headersSent) res.status(spec.response.status).json(result);
+    } catch (err) {
+      next(err);
+    }
+  };
+  router[spec.method](spec.path, ...bodyParsers(spec), handler);
+}
+
+function bodyParsers(spec: AnyRoute): RequestHandler[] {
+  if (!spec.body) return [];
+  const limit = spec.bodyLimit ?? '1mb';
+  const types = spec.bodyTypes ?? ['application/json'];
+  const raw = types.filter((t) => t !== 'application/json');
+  const parsers: RequestHandler[] = [];
+  if (types.includes('application/json')) parsers.push(express.json({ limit, type: 'application/json' }));
+  if (raw.length > 0) parsers.push(express.raw({ limit, type: raw }));
+  return parsers;
+}
+
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

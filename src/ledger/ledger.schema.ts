@@ -1,0 +1,44 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The ledger: one append-only table of events. Triggers (drizzle/*_ledger_triggers.sql) refuse
+ * UPDATE and DELETE. `data` holds the RFC 8785 canonical JSON of the event's data, so the exact
+ * bytes that were hashed can be rebuilt from the row without re-canonicalising (docs/ledger-format.md).
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey(),
+    type: text('type').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    actor: text('actor').notNull(),
+    data: text('data').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull().unique(),
+  },
+  (t) => [index('events_entity').on(t.entityType, t.entityId, t.seq), index('events_type').on(t.type)],
+);
+
+/** Signed checkpoints (C2SP signed notes), append-only like the events. */
+export const checkpoints = sqliteTable('checkpoints', {
+  treeSize: integer('tree_size').primaryKey(),
+  rootHash: text('root_hash').notNull(),
+  headHash: text('head_hash').notNull(),
+  signedAt: text('signed_at').notNull(),
+  note: text('note').notNull(),
+});
+
+/**
+ * The ledger's running state: head and the RFC 6962 compact range (frontier), kept so an append
+ * costs O(log n). Derived from the events; `verify` recomputes it.
+ */
+export const ledgerState = sqliteTable('ledger_state', {
+  id: integer('id').primaryKey(),
+  ledgerId: text('ledger_id').notNull(),
+  headSeq: integer('head_seq').notNull(),
+  headHash: text('head_hash').notNull(),
+  frontier: text('frontier').notNull(),
+});

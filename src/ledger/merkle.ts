@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+
+/** RFC 6962 leaf hash of an event: SHA-256(0x00 ‖ the 32 bytes of the event's hash). */
+export function leafHash(eventHashHex: string): Buffer {
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(eventHashHex, 'hex'))
+    .digest();
+}
+
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
+}
+
+const EMPTY_ROOT = createHash('sha256').digest();
+
+/**
+ * A compact range over the leaves [0, size): the roots of the perfect subtrees that make up the
+ * tree, largest first. Appending a leaf costs O(log n) hashes; the root folds them right to left,
+ * which is exactly RFC 6962's MTH (it splits at the largest power of two below n).
+ */
+export class CompactRange {
+  constructor(
+    public size = 0,
+    public readonly frontier: Buffer[] = [],
+  ) {}
+
+  static fromJson(size: number, json: string): CompactRange {
+    const hexes = JSON.parse(json) as string[];
+    return new CompactRange(
+      size,
+      hexes.map((h) => Buffer.from(h, 'hex')),
+    );
+  }
+
+  toJson(): string {
+    return JSON.stringify(this.frontier.map((b) => b.toString('hex')));
+  }
+
+  clone(): CompactRange {
+    return new CompactRange(this.size, [...this.frontier]);
+  }
+
+  appendEventHash(eventHashHex: string): void {
+    let node = leafHash(eventHashHex);
+    for (let n = this.size; n & 1; n >>= 1) {
+      const left = this.frontier.pop();
+      if (!left) throw new Error('compact range is corrupt');
+      node = nodeHash(left, node);
+    }
+    this.frontier.push(node);
+    this.size += 1;
+  }
+
+  root(): Buffer {
+    let i = this.frontier.length - 1;
+    if (i < 0) return EMPTY_ROOT;
+    let root = this.frontier[i]!;
+    while (--i >= 0) root = nodeHash(this.frontier[i]!, root);
+    return root;
+  }
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Db, openDb } from '../db/open';
+import { canonicalJson } from './canonical';
+import { type Checkpoint, ledgerOrigin, openCheckpoint } from './checkpoint';
+import { type EventRow, eventOf, hashedTextOf, iterateEventRows } from './events-read';
+import { sha256Hex, ZERO_HASH } from './hash';
+import { type CheckpointRow, checkpointFileFor } from './ledger';
+import { CompactRange } from './merkle';
+import { publicKeyFromRaw } from './signer';
+import type { Projector } from './types';
+
+export const DAMAGE_KINDS = [
+  'missing_genesis',
+  'seq_gap',
+  'hash_mismatch',
+  'broken_link',
+  'not_canonical',
+  'checkpoint_invalid',
+  'checkpoint_mismatch',
+  'truncated',
+  'state_mismatch',
+  'projection_mismatch',
+] as const;
+export type DamageKind = (typeof DAMAGE_KINDS)[number];
+
+export interface Damage {
+  kind: DamageKind;
+  /** The first sequence number the damage concerns; null for a projection table, which has none. */
+  seq: number | null;
+  detail: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  ledgerId: string | null;
+  events: number;
+  headHash: string;
+  rootHash: string;
+  checkpointsChecked: number;
+  projectionsChecked: boolean;
+  /** The earliest damage found, by sequence number. */
+  firstBad: Damage | null;
+  damage: Damage[];
+}
+
+export interface VerifyOptions {
+  projectors: readonly Projector[];
+  /** Also re-canonicalise every event's data (slower); by default the stored canonical bytes are rehashed. */
+  full?: boolean;
+  checkpointFile?: string | null;
+  /** Rebuild the projections on a scratch database and compare (default true). */
+  projections?: boolean;
+}
+
+const MAX_DAMAGE = 20;
+
+/**
+ * Streams the whole ledger once, in constant memory: contiguous seq, each hash and link, the
+ * Merkle root at every signed checkpoint (from the database and from the plain checkpoint file),
+ * the stored head, then the projections against a rebuild.
+ */
+export function verifyLedger(db: Db, options: VerifyOptions): VerifyResult {
+  const damage: Damage[] = [];
+  const report = (d: Damage) => {
+    if (damage.length < MAX_DAMAGE) damage.push(d);
+  };
+  const checkpointNotes = loadCheckpointNotes(
+    db,
+    options.checkpointFile ?? checkpointFileFor(db.path),
+    report,
+  );
+
+  let ledgerId: string | null = null;
+  let key: { publicKey: ReturnType<typeof publicKeyFromRaw>; raw: Buffer } | null = null;
+  let expected = 1;
+  let prev = ZERO_HASH;
+  let chainBroken = false;
+  const range = new CompactRange();
+  let checkpointsChecked = 0;
+
+  for (const row of iterateEventRows(db)) {
+    if (chainBroken) break;
+    if (row.seq !== expected) {
+      report({ kind: 'seq_gap', seq: expected, detail: `expected seq ${expected}, found ${row.seq}` });
+      chainBroken = true;
+      break;
+    }
+    if (row.seq === 1) {
+      const genesis = readGenesis(row);
+      if (!genesis) {
+        report({
+          kind: 'missing_genesis',
+          seq: 1,
+          detail: 'the first event is not a valid ledger_created event',
+        });
+        chainBroken = true;
+        break;
+      }
+      ledgerId = genesis.ledgerId;
+      key = { publicKey: publicKeyFromRaw(genesis.publicKeyRaw), raw: genesis.publicKeyRaw };
+    }
+    if (row.prev_hash !== prev) {
+      report({
+        kind: 'broken_link',
+        seq: row.seq,
+        detail: `prevHash does not match the hash of seq ${row.seq - 1}`,
+      });
+      chainBroken = true;
+    }
+    if (sha256Hex(hashedTextOf(row)) !== row.hash) {
+      report({
+        kind: 'hash_mismatch',
+        seq: row.seq,
+        detail: 'the event’s content does not hash to its stored hash',
+      });
+      chainBroken = true;
+    } else if (options.full && !isCanonical(row.data)) {
+      report({ kind: 'not_canonical', seq: row.seq, detail: 'data is not RFC 8785 canonical JSON' });
+      chainBroken = true;
+    }
+    range.appendEventHash(row.hash);
+    prev = row.hash;
+    expected += 1;
+    const note = checkpointNotes.get(row.seq);
+    if (note && key && ledgerId) {
+      checkpointsChecked += 1;
+      const opened = openCheckpoint(note, key.publicKey, key.raw);
+      if (!opened.ok) {
+        report({
+          kind: 'checkpoint_invalid',
+          seq: row.seq,
+          detail: `checkpoint at ${row.seq}: ${opened.reason}`,
+        });
+      } else if (!matches(opened.checkpoint, ledgerId, row.seq, range.root().toString('hex'), row.hash)) {
+        report({
+          kind: 'checkpoint_mismatch',
+          seq: row.seq,
+          detail: `the chain through seq ${row.seq} does not hash to the signed checkpoint of that size`,
+        });
+      }
+    }
+  }
+  const events = expected - 1;
+  for (const size of checkpointNotes.keys()) {
+    if (size > events && !chainBroken) {
+      report({
+        kind: 'truncated',
+        seq: events + 1,
+        detail: `a checkpoint was signed at seq ${size}; the ledger ends at ${events}`,
+      });
+      break;
+    }
+  }
+  if (events === 0) report({ kind: 'missing_genesis', seq: 1, detail: 'the ledger has no events' });
+
+  const state = db.sqlite.prepare('SELECT head_seq, head_hash FROM ledger_state WHERE id = 1').get() as
+    | { head_seq: number; head_hash: string }
+    | undefined;
+  if (!chainBroken && state && (state.head_seq !== events || state.head_hash !== prev)) {
+    report({
+      kind: 'state_mismatch',
+      seq: Math.min(state.head_seq, events) + 1,
+      detail: 'the stored head differs from the chain',
+    });
+  }
+
+  const doProjections = (options.projections ?? true) && !chainBroken;
+  if (doProjections) {
+    for (const d of compareProjections(db, options.projectors)) report(d);
+  }
+  damage.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+  return {
+    ok: damage.length === 0,
+    ledgerId,
+    events,
+    headHash: prev,
+    rootHash: range.root().toString('hex'),
+    checkpointsChecked,
+    projectionsChecked: doProjections,
+    firstBad: damage[0] ?? null,
+    damage,
+  };
+}
+
+function matches(c: Checkpoint, ledgerId: string, size: number, root: string, head: string): boolean {
+  return (
+    c.origin === ledgerOrigin(ledgerId) && c.treeSize === size && c.rootHash === root && c.headHash === head
+  );
+}
+
+function isCanonical(text: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(text)) === text;
+  } catch {
+    return false;
+  }
+}
+
+function readGenesis(row: EventRow): { ledgerId: string; publicKeyRaw: Buffer } | null {
+  if (row.type !== 'ledger_created') return null;
+  try {
+    const data = JSON.parse(row.data) as { ledgerId?: unknown; checkpointKey?: { publicKey?: unknown } };
+    const pk = data.checkpointKey?.publicKey;
+    if (typeof data.ledgerId !== 'string' || typeof pk !== 'string') return null;
+    const raw = Buffer.from(pk, 'base64');
+    return raw.length === 32 ? { ledgerId: data.ledgerId, publicKeyRaw: raw } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Checkpoint notes by tree size, from the table and from the plain file; they must agree. */
+function loadCheckpointNotes(db: Db, file: string | null, report: (d: Damage) => void): Map<number, string> {
+  const notes = new Map<number, string>();
+  for (const row of db.sqlite
+    .prepare('SELECT tree_size, note FROM checkpoints')
+    .iterate() as IterableIterator<Pick<CheckpointRow, 'tree_size' | 'note'>>) {
+    notes.set(row.tree_size, row.note);
+  }
+  if (file && existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let parsed: { treeSize?: unknown; note?: unknown };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        continue;
+      }
+      if (typeof parsed.treeSize !== 'number' || typeof parsed.note !== 'string') continue;
+      const known = notes.get(parsed.treeSize);
+      if (known !== undefined && known !== parsed.note) {
+        report({
+          kind: 'checkpoint_mismatch',
+          seq: parsed.treeSize,
+          detail: `the checkpoint file and the database disagree about the checkpoint at ${parsed.treeSize}`,
+        });
+      }
+      notes.set(parsed.treeSize, parsed.note);
+    }
+  }
+  return new Map([...notes.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+/** Replays every event through the projectors into a scratch database, in one pass. */
+export function rebuildInto(db: Db, scratch: Db, projectors: readonly Projector[]): number {
+  const byType = new Map<string, Projector[]>();
+  for (const p of projectors) for (const t of p.types) byType.set(t, [...(byType.get(t) ?? []), p]);
+  let n = 0;
+  scratch.sqlite.transaction(() => {
+    for (const row of iterateEventRows(db)) {
+      const handlers = byType.get(row.type);
+      n += 1;
+      if (!handlers) continue;
+      const event = eventOf(row);
+      for (const p of handlers) p.apply(scratch, event);
+    }
+  })();
+  return n;
+}
+
+export function withScratchDb<T>(fn: (scratch: Db, path: string) => T): T {
+  const path = join(tmpdir(), `custody-rebuild-${randomUUID()}.db`);
+  const scratch = openDb(path, { migrate: true });
+  scratch.sqlite.pragma('synchronous = OFF');
+  scratch.sqlite.pragma('foreign_keys = OFF');
+  try {
+    return fn(scratch, path);
+  } finally {
+    scratch.sqlite.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+}
+
+/** Rebuilds the projections on a scratch database and lists every table that differs. */
+export function compareProjections(db: Db, projectors: readonly Projector[]): Damage[] {
+  return withScratchDb((scratch, path) => {
+    rebuildInto(db, scratch, projectors);
+    scratch.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const found: Damage[] = [];
+    db.sqlite.prepare('ATTACH DATABASE ? AS rebuilt').run(path);
+    try {
+      for (const table of projectors.flatMap((p) => p.tables)) {
+        const diff = db.sqlite
+          .prepare(
+            `SELECT (SELECT count(*) FROM (SELECT * FROM main."${table}" EXCEPT SELECT * FROM rebuilt."${table}")) AS extra,
+                    (SELECT count(*) FROM (SELECT * FROM rebuilt."${table}" EXCEPT SELECT * FROM main."${table}")) AS missing`,
+          )
+          .get() as { extra: number; missing: number };
+        if (diff.extra || diff.missing) {
+          found.push({
+            kind: 'projection_mismatch',
+            seq: null,
+            detail: `table ${table}: ${diff.extra} stored row(s) not in the rebuild, ${diff.missing} rebuilt row(s) not stored`,
+          });
+        }
+      }
+    } finally {
+      db.sqlite.prepare('DETACH DATABASE rebuilt').run();
+    }
+    return found;
+  });
+}

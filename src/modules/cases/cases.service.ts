@@ -1,0 +1,103 @@
+import type { Db } from '../../db/open';
+import { checkOccurredAt, pageOf } from '../../http/common.contract';
+import { AppError } from '../../http/errors';
+import type { Actor, Tx } from '../../ledger/types';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
+import type { CaseStatus } from './cases.enums';
+
+export interface CaseView {
+  id: string;
+  number: string;
+  title: string;
+  legalBasis: string;
+  agency: string;
+  openedOn: string;
+  status: CaseStatus;
+  createdSeq: number;
+  updatedSeq: number;
+}
+
+const SELECT = `SELECT id, number, title, legal_basis AS legalBasis, agency, opened_on AS openedOn, status,
+  created_seq AS createdSeq, updated_seq AS updatedSeq FROM cases`;
+
+export function findCase(db: Db, caseId: string): CaseView | null {
+  return (db.sqlite.prepare(`${SELECT} WHERE id = ?`).get(caseId) as CaseView | undefined) ?? null;
+}
+
+export function getCase(db: Db, caseId: string): CaseView {
+  const found = findCase(db, caseId);
+  if (!found) throw new AppError('case_not_found', `no case with id "${caseId}"`);
+  return found;
+}
+
+export function listCases(
+  db: Db,
+  q: {
+    limit: number;
+    cursor?: string | undefined;
+    number?: string | undefined;
+    status?: CaseStatus | undefined;
+  },
+) {
+  const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
+  const rows = db.sqlite
+    .prepare(
+      `${SELECT} WHERE created_seq > @after AND (@number IS NULL OR number = @number)
+       AND (@status IS NULL OR status = @status) ORDER BY created_seq LIMIT @limit`,
+    )
+    .all({ after, number: q.number ?? null, status: q.status ?? null, limit: q.limit + 1 }) as CaseView[];
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items[items.length - 1];
+  return pageOf(items, more && last ? encodeCursor({ s: last.createdSeq }) : null);
+}
+
+export interface OpenCaseInput {
+  number: string;
+  title: string;
+  legalBasis: string;
+  agency: string;
+  openedOn: string;
+  occurredAt?: string | undefined;
+}
+
+export function openCase(tx: Tx, input: OpenCaseInput, actor: Actor): CaseView {
+  checkOccurredAt(input.occurredAt, tx.now);
+  const taken = tx.db.sqlite.prepare('SELECT id FROM cases WHERE number = ?').get(input.number) as
+    | { id: string }
+    | undefined;
+  if (taken) {
+    throw new AppError('duplicate_case_number', `a case numbered "${input.number}" already exists`, {
+      caseId: taken.id,
+    });
+  }
+  const id = newId('case');
+  const { occurredAt, ...data } = input;
+  tx.append({ type: 'case_opened', entityType: 'case', entityId: id, actor, occurredAt, data });
+  return getCase(tx.db, id);
+}
+
+export function changeCaseStatus(
+  tx: Tx,
+  caseId: string,
+  input: { status: CaseStatus; reason: string; occurredAt?: string | undefined },
+  actor: Actor,
+): CaseView {
+  checkOccurredAt(input.occurredAt, tx.now);
+  const current = getCase(tx.db, caseId);
+  if (current.status === input.status) {
+    throw new AppError('invalid_transition', `the case is already ${input.status}`, {
+      currentStatus: current.status,
+    });
+  }
+  tx.append({
+    type: 'case_status_changed',
+    entityType: 'case',
+    entityId: caseId,
+    actor,
+    occurredAt: input.occurredAt,
+    data: { from: current.status, status: input.status, reason: input.reason },
+  });
+  return getCase(tx.db, caseId);
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/open';
+import type { AuthUser } from '../../http/auth';
+import { AppError } from '../../http/errors';
+import { sha256Hex } from '../../ledger/hash';
+import type { Actor, Tx } from '../../ledger/types';
+import { newId } from '../../lib/ids';
+import type { Role } from './roles';
+
+/** Every token starts with this, so a leaked one is recognisable (and secret scanners can match it). */
+export const TOKEN_PREFIX = 'cdy_';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  disabled: number;
+}
+
+const toView = (r: UserRow): UserView => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  disabled: r.disabled === 1,
+});
+
+export function findUser(db: Db, idOrUsername: string): UserView | null {
+  const row = db.sqlite
+    .prepare('SELECT * FROM users WHERE id = ? OR username = ?')
+    .get(idOrUsername, idOrUsername) as UserRow | undefined;
+  return row ? toView(row) : null;
+}
+
+export function getUser(db: Db, idOrUsername: string): UserView {
+  const user = findUser(db, idOrUsername);
+  if (!user) throw new AppError('user_not_found', `no user "${idOrUsername}"`);
+  return user;
+}
+
+export function listUsers(db: Db): UserView[] {
+  return (db.sqlite.prepare('SELECT * FROM users ORDER BY created_seq').all() as UserRow[]).map(toView);
+}
+
+export function countUsers(db: Db): number {
+  return (db.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+}
+
+/** Display names for a set of user ids (history views show who, not an id). */
+export function userNames(db: Db, ids: Iterable<string>): Map<string, string> {
+  const stmt = db.sqlite.prepare('SELECT display_name FROM users WHERE id = ?');
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    if (names.has(id)) continue;
+    const row = stmt.get(id) as { display_name: string } | undefined;
+    names.set(id, row ? row.display_name : id);
+  }
+  return names;
+}
+
+export function createUser(
+  tx: Tx,
+  input: { username: string; displayName?: string | undefined; role: Role },
+  actor: Actor,
+): UserView {
+  if (findUser(tx.db, input.username))
+    throw new AppError('username_taken', `the username "${input.username}" is taken`);
+  const id = newId('usr');
+  tx.append({
+    type: 'user_created',
+    entityType: 'user',
+    entityId: id,
+    actor,
+    data: { username: input.username, displayName: input.displayName ?? input.username, role: input.role },
+  });
+  return getUser(tx.db, id);
+}
+
+export function changeRole(tx: Tx, userId: string, role: Role, actor: Actor): UserView {
+  const user = getUser(tx.db, userId);
+  if (user.role !== role) {
+    tx.append({
+      type: 'user_role_changed',
+      entityType: 'user',
+      entityId: user.id,
+      actor,
+      data: { from: user.role, role },
+    });
+  }
+  return getUser(tx.db, user.id);
+}
+
+export function setDisabled(tx: Tx, userId: string, disabled: boolean, actor: Actor): UserView {
+  const user = getUser(tx.db, userId);
+  if (user.disabled !== disabled) {
+    tx.append({
+      type: disabled ? 'user_disabled' : 'user_enabled',
+      entityType: 'user',
+      entityId: user.id,
+      actor,
+      data: {},
+    });
+  }
+  return getUser(tx.db, user.id);
+}
+
+/**
+ * Issues a token: 32 random bytes, base64url, after a recognisable prefix. The ledger records the
+ * token's id and prefix; only the SHA-256 of the secret is stored, in `credentials`, never the secret.
+ */
+export function issueToken(tx: Tx, userId: string, actor: Actor) {
+  const user = getUser(tx.db, userId);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const tokenId = newId('tok');
+  const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
+  tx.append({
+    type: 'token_issued',
+    entityType: 'user',
+    entityId: user.id,
+    actor,
+    data: { tokenId, prefix },
+  });
+  tx.db.sqlite
+    .prepare('INSERT INTO credentials (token_id, secret_hash) VALUES (?, ?)')
+    .run(tokenId, sha256Hex(token));
+  return { tokenId, userId: user.id, prefix, token };
+}
+
+export function listTokens(db: Db, userId: string) {
+  const user = getUser(db, userId);
+  return db.sqlite
+    .prepare(
+      'SELECT id, user_id AS userId, prefix, issued_at AS issuedAt, revoked_at AS revokedAt FROM api_tokens WHERE user_id = ? ORDER BY issued_at',
+    )
+    .all(user.id) as {
+    id: string;
+    userId: string;
+    prefix: string;
+    issuedAt: string;
+    revokedAt: string | null;
+  }[];
+}
+
+export function revokeToken(tx: Tx, tokenId: string, actor: Actor): void {
+  const row = tx.db.sqlite.prepare('SELECT user_id, revoked_at FROM api_tokens WHERE id = ?').get(tokenId) as
+    | { user_id: string; revoked_at: string | null }
+    | undefined;
+  if (!row) throw new AppError('token_not_found', `no token "${tokenId}"`);
+  if (row.revoked_at) return;
+  tx.append({ type: 'token_revoked', entityType: 'user', entityId: row.user_id, actor, data: { tokenId } });
+}
+
+export function authenticateToken(db: Db, token: string): AuthUser {
+  const row = db.sqlite
+    .prepare(
+      `SELECT u.id, u.username, u.display_name, u.role, u.disabled, t.revoked_at
+       FROM credentials c JOIN api_tokens t ON t.id = c.token_id JOIN users u ON u.id = t.user_id
+       WHERE c.secret_hash = ?`,
+    )
+    .get(sha256Hex(token)) as (UserRow & { revoked_at: string | null }) | undefined;
+  if (!row || row.revoked_at)
+    throw new AppError('token_invalid', 'the API token is not valid or was revoked');
+  if (row.disabled) throw new AppError('account_disabled', 'this account is disabled');
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
+}
+
+/** On a first start with no users: an `admin` user and a token, shown once. */
+export function bootstrapAdmin(tx: Tx): { username: string; token: string } | null {
+  if (countUsers(tx.db) > 0) return null;
+  const admin = createUser(tx, { username: 'admin', displayName: 'Administrator', role: 'admin' }, 'system');
+  return { username: admin.username, token: issueToken(tx, admin.id, 'system').token };
+}
