@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { type Logger, pino } from 'pino';
+import { type Logger, pino, type SerializedRequest, type SerializedResponse } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { type AppContext, type ContextOptions, createContext } from './context';
 import { authenticate } from './http/auth';
@@ -40,6 +40,18 @@ export function createApp(options: AppOptions): App {
       },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customProps: (req) => (req.user ? { user: req.user.id } : {}),
+      // Never the headers: Authorization carries a bearer token, and a log is not a secret store.
+      serializers: {
+        req: (req: SerializedRequest) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+          ...(req.headers['x-forwarded-for'] ? { forwardedFor: req.headers['x-forwarded-for'] } : {}),
+        }),
+        res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(

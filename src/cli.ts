@@ -138,6 +138,27 @@ program
     console.log(`backed up ${config.dbPath} to ${file}`);
   });
 
+program
+  .command('demo')
+  .description('load the demo data set (crypto-mining seizures across Kazakhstan) through the services')
+  .option('--items <n>', 'how many items (default 3000)')
+  .option('--scale <scale>', '"seed": the crackdown’s size — 106 sites, 25 cases, ≈ 67,000 items')
+  .option('--seed <n>', 'random seed: the same seed gives the same data', '2022')
+  .action((opts: { items?: string; scale?: string; seed?: string }) =>
+    withContext(async (ctx) => (await import('./modules/demo/demo.command')).runDemoCommand(ctx, opts)),
+  );
+
+program
+  .command('bench')
+  .description('benchmarks: each figure as a ratio to a ceiling measured in the same run (dev deps)')
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .helpOption(false)
+  .action(async () => {
+    const { benchMain } = await import('../scripts/bench');
+    await benchMain(process.argv.slice(process.argv.indexOf('bench') + 1));
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) console.error(`error: ${err.code}: ${err.message}`);
   else console.error(err instanceof Error ? `error: ${err.message}` : err);

@@ -1,25 +1,58 @@
+import { existsSync } from 'node:fs';
 import { pino } from 'pino';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { openDb } from './db/open';
+import { answerClientErrors } from './http/problem';
 import { loadOrCreateSigner } from './ledger/signer';
 import { bootstrapAdmin } from './modules/users/users.service';
 
-const config = loadConfig();
-const logger = pino({ level: config.logLevel });
-const db = openDb(config.dbPath);
-const app = createApp({ db, signer: loadOrCreateSigner(config.keyPath), logger });
+/** A start-up refusal: one clear line on stderr and exit 1, never a stack trace. */
+function refuse(message: string): never {
+  process.stderr.write(`custody: cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+function boot() {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const db = openDb(config.dbPath);
+  // An existing ledger names its key: never mint a fresh one beside it (it could not sign for it).
+  const hasLedger = db.sqlite.prepare('SELECT 1 FROM ledger_state').get() !== undefined;
+  if (hasLedger && !existsSync(config.keyPath)) {
+    db.sqlite.close();
+    refuse(
+      `the checkpoint key ${config.keyPath} (CUSTODY_KEY) does not exist, but the ledger in ${config.dbPath} ` +
+        'was created with a key; restore the original key file',
+    );
+  }
+  const app = createApp({ db, signer: loadOrCreateSigner(config.keyPath), logger });
+  return { config, logger, db, app };
+}
+
+let booted: ReturnType<typeof boot>;
+try {
+  booted = boot();
+} catch (err) {
+  refuse(err instanceof Error ? err.message : String(err));
+}
+const { config, logger, db, app } = booted;
 const { ledger } = app.locals.ctx;
 
-const admin = ledger.writeNow((tx) => bootstrapAdmin(tx));
-if (admin) {
+/** On a first start (no users yet): an admin and its token, printed once. Only once we listen. */
+function bootstrap() {
+  const admin = ledger.writeNow((tx) => bootstrapAdmin(tx));
+  if (!admin) return;
   process.stdout.write(
     `\nFirst start: created the user "${admin.username}" (role admin). Its API token, shown this once:\n\n` +
       `  ${admin.token}\n\nKeep it safe; issue others with it (POST /api/v1/users, /users/:id/tokens).\n\n`,
   );
 }
 
-const server = app.listen(config.port, config.host, () => {
+// Express 5 calls this back with the error when listening fails (port taken, address not local).
+const server = app.listen(config.port, config.host, (err?: Error) => {
+  if (err) refuse(`${config.host}:${config.port}: ${err.message}`);
+  bootstrap();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
@@ -28,6 +61,7 @@ const server = app.listen(config.port, config.host, () => {
   );
   process.stdout.write(`Custody Ledger: http://${config.host}:${port}/api/v1/health (docs at /docs)\n`);
 });
+answerClientErrors(server);
 
 let stopping = false;
 function stop(signal: string) {

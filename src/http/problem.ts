@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from './errors';
 
@@ -36,7 +38,13 @@ export function sendProblem(res: Response, err: AppError, instance: string): voi
 /** Body-parser and other library errors carry a `type` or `status`; map them to stable codes. */
 function fromLibraryError(err: unknown): AppError | null {
   if (typeof err !== 'object' || err === null) return null;
-  const e = err as { type?: string; status?: number; statusCode?: number; limit?: number };
+  const e = err as {
+    type?: string;
+    status?: number;
+    statusCode?: number;
+    limit?: number;
+    encoding?: string;
+  };
   switch (e.type) {
     case 'entity.parse.failed':
       return new AppError('invalid_json', 'the body is not valid JSON');
@@ -46,6 +54,10 @@ function fromLibraryError(err: unknown): AppError | null {
         `the body is larger than the limit of ${e.limit ?? '?'} bytes`,
       );
     case 'encoding.unsupported':
+      return new AppError(
+        'unsupported_media_type',
+        `the Content-Encoding ${JSON.stringify(String(e.encoding ?? '').slice(0, 40))} is not supported (send identity, gzip, deflate or br)`,
+      );
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'the body must be UTF-8');
     case 'request.aborted':
@@ -83,3 +95,32 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     req.originalUrl,
   );
 };
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over 16 KB, malformed
+ * request lines) get a problem+json answer too, instead of a bare status line.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const problem =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('headers_too_large', 'the request line and headers are larger than 16 KB')
+        : new AppError('validation_failed', 'the request is not valid HTTP/1.1');
+    const body = JSON.stringify({
+      type: PROBLEM_TYPE_BASE + problem.code,
+      title: titleOf(problem.code),
+      status: problem.status,
+      detail: problem.message,
+      code: problem.code,
+    });
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
+}

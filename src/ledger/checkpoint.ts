@@ -62,7 +62,11 @@ export function openCheckpoint(
   const prefix = `\u2014 ${origin} `;
   for (const line of note.slice(split + 2).split('\n')) {
     if (!line.startsWith(prefix)) continue;
-    const sig = Buffer.from(line.slice(prefix.length), 'base64');
+    const text = line.slice(prefix.length);
+    const sig = Buffer.from(text, 'base64');
+    // Strict base64: Buffer.from ignores stray characters and padding bits, which would let
+    // different note texts carry one signature.
+    if (sig.toString('base64') !== text) return { ok: false, reason: 'signature is not canonical base64' };
     if (sig.length !== 68 || !sig.subarray(0, 4).equals(keyId)) continue;
     if (verifySignature(publicKey, Buffer.from(body, 'utf8'), sig.subarray(4))) {
       const rootHash = Buffer.from(rootB64, 'base64').toString('hex');

@@ -1,6 +1,19 @@
 import type { Projector } from '../ledger/types';
 import { casesProjector } from './cases/cases.projector';
+import { custodyProjector } from './custody/custody.projector';
+import { itemsProjector } from './items/items.projector';
+import { locationsProjector } from './locations/locations.projector';
+import { partiesProjector } from './parties/parties.projector';
+import { seizuresProjector } from './seizures/seizures.projector';
 import { usersProjector } from './users/users.projector';
 
 /** Every projection, in the order they are applied to each event. */
-export const projectors: readonly Projector[] = [usersProjector, casesProjector];
+export const projectors: readonly Projector[] = [
+  usersProjector,
+  casesProjector,
+  locationsProjector,
+  partiesProjector,
+  seizuresProjector,
+  itemsProjector,
+  custodyProjector,
+];

@@ -1,7 +1,21 @@
 import type { AnyRoute } from '../http/route';
 import { caseRoutes } from './cases/cases.routes';
+import { custodyRoutes } from './custody/custody.routes';
+import { itemRoutes } from './items/items.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
+import { locationRoutes } from './locations/locations.routes';
+import { partyRoutes } from './parties/parties.routes';
+import { seizureRoutes } from './seizures/seizures.routes';
 import { userRoutes } from './users/users.routes';
 
 /** Every API route, under /api/v1. The OpenAPI document and the role matrix test read this list. */
-export const routes: readonly AnyRoute[] = [...ledgerRoutes, ...userRoutes, ...caseRoutes];
+export const routes: readonly AnyRoute[] = [
+  ...ledgerRoutes,
+  ...userRoutes,
+  ...caseRoutes,
+  ...locationRoutes,
+  ...partyRoutes,
+  ...seizureRoutes,
+  ...itemRoutes,
+  ...custodyRoutes,
+];

@@ -8,6 +8,7 @@ import {
   CreateCaseBody,
 } from './cases.contract';
 import * as cases from './cases.service';
+import { CaseDetailSchema, caseSummary } from './cases.summary';
 
 const tags = ['Cases'];
 
@@ -40,10 +41,15 @@ export const caseRoutes = [
     permission: 'read',
     tags,
     summary: 'Show a case',
+    description:
+      'With `summary`: items by category and status, latest valuation per currency, rated power (kW) and the energy it represents per day (MWh), for the case and each seizure.',
     params: CaseIdParams,
-    response: { status: 200, description: 'The case', schema: CaseSchema },
+    response: { status: 200, description: 'The case and its summary', schema: CaseDetailSchema },
     errors: ['case_not_found'],
-    handler: ({ app, params }) => cases.getCase(app.db, params.caseId),
+    handler: ({ app, params }) => {
+      const found = cases.getCase(app.db, params.caseId);
+      return { ...found, summary: caseSummary(app.db, found.id) };
+    },
   }),
   defineRoute({
     method: 'post',

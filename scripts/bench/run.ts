@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendBench, appendThroughLedger } from './append';
+import { httpBench } from './http';
+import { itemsBench } from './items';
+import type { BenchResult, Metric } from './report';
+import { verifyBench } from './verify';
+
+export interface BenchSizes {
+  /** Concurrent connections for the HTTP runs. */
+  connections: number;
+  /** Seconds of load per HTTP run (plus a short warm-up). */
+  httpSeconds: number;
+  /** Events appended by the bare bulk insert and by ledger.writeNow. */
+  appendEvents: number;
+  /** Events in the ledger that verify walks. */
+  verifyEvents: number;
+  /** CSV rows in one POST /items/import. */
+  importRows: number;
+  /** Events in the ledger (at least) when item lookups are timed. */
+  lookupEvents: number;
+  /** Seconds of lookups. */
+  lookupSeconds: number;
+}
+
+export const DEFAULT_SIZES: BenchSizes = {
+  connections: 32,
+  httpSeconds: 5,
+  appendEvents: 67_000,
+  verifyEvents: 100_000,
+  importRows: 67_000,
+  lookupEvents: 300_000,
+  lookupSeconds: 5,
+};
+
+export const STAGES = ['http', 'append', 'verify', 'items'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface BenchOptions {
+  sizes?: Partial<BenchSizes>;
+  stages?: readonly Stage[];
+  /** Progress lines go here (stderr by default); null for silence. */
+  log?: ((line: string) => void) | null;
+}
+
+/** Runs the bench in a temp directory (removed afterwards) and returns every figure with its ratio. */
+export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
+  const sizes = { ...DEFAULT_SIZES, ...options.sizes };
+  const stages = new Set(options.stages ?? STAGES);
+  const log = options.log === undefined ? (l: string) => process.stderr.write(`${l}\n`) : options.log;
+  const say = (l: string) =>
+    log?.(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${l}`);
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'custody-bench-'));
+  const metrics: Metric[] = [];
+  const notes: string[] = [];
+  try {
+    if (stages.has('http')) {
+      say(
+        `HTTP: echo, durable tx per request, group commit, POST /cases — ${sizes.connections} connections, ${sizes.httpSeconds} s each`,
+      );
+      metrics.push(
+        ...(await httpBench({ dir, connections: sizes.connections, durationSec: sizes.httpSeconds })),
+      );
+    }
+    if (stages.has('append') || stages.has('verify')) {
+      say(`append: ${sizes.appendEvents} events, bare vs ledger.writeNow`);
+      const { metrics: m, ledger } = appendBench(dir, sizes.appendEvents);
+      if (stages.has('append')) metrics.push(...m);
+      if (stages.has('verify')) {
+        const more = sizes.verifyEvents - ledger.ledger.headSeq;
+        if (more > 0) appendThroughLedger(ledger, more, sizes.appendEvents + 1, 20_000);
+        await ledger.ledger.close();
+        ledger.ledger.checkpoint();
+        ledger.db.sqlite.close();
+        say(`verify: ${sizes.verifyEvents} events — bare loop, fast path, --full (each in its own process)`);
+        metrics.push(...(await verifyBench(ledger.dbPath)));
+      } else {
+        await ledger.ledger.close();
+        ledger.db.sqlite.close();
+      }
+    }
+    if (stages.has('items')) {
+      const bare = metrics.find((m) => m.group === 'append' && m.ratio === null);
+      const items = await itemsBench({ dir, sizes, bareEventsPerSec: bare?.value ?? null, say });
+      metrics.push(...items.metrics);
+      notes.push(...items.notes);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  notes.push(
+    'Ratios are to a ceiling measured in this run on this machine (higher is better; for times, ceiling ÷ time).',
+    'CPU-bound figures move by up to 50% between runs on a shared 2-core machine; compare ratios, not absolutes.',
+  );
+  return {
+    startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+    machine: { cpus: cpus().length, node: process.versions.node, platform: process.platform },
+    sizes: { ...sizes },
+    seconds: (performance.now() - t0) / 1000,
+    metrics,
+    notes,
+  };
+}

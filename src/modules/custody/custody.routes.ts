@@ -1,0 +1,78 @@
+import { defineRoute } from '../../http/route';
+import {
+  BatchBody,
+  BatchResultSchema,
+  CustodyEventBody,
+  EvidenceNoParams,
+  HistorySchema,
+  MAX_BATCH,
+  RecordedEventSchema,
+} from './custody.contract';
+import * as custody from './custody.service';
+import { itemHistory } from './history.service';
+
+const tags = ['Custody'];
+
+const EVENT_ERRORS = [
+  'invalid_evidence_number',
+  'invalid_check_digit',
+  'item_not_found',
+  'invalid_transition',
+  'occurred_in_future',
+  'location_not_found',
+  'invalid_location_code',
+  'party_not_found',
+  'user_not_found',
+  'user_disabled',
+  'due_in_past',
+  'invalid_currency',
+  'correction_target_invalid',
+];
+
+export const custodyRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/items/:evidenceNo/events',
+    permission: 'write',
+    tags,
+    summary: 'Record a custody event',
+    description:
+      'One custody fact about one item, a union on `type`. The state machine (docs/state-machine.md) decides which types the item’s status allows; a refused type answers 409 `invalid_transition` with `currentStatus` and `allowedTypes`, and nothing is written. A `correction` is a supervisor’s only (403 for others).',
+    params: EvidenceNoParams,
+    body: CustodyEventBody,
+    response: {
+      status: 201,
+      description: 'The recorded event and the item’s custody state',
+      schema: RecordedEventSchema,
+    },
+    errors: [...EVENT_ERRORS, 'forbidden'],
+    handler: ({ app, params, body, user }) =>
+      app.ledger.write((tx) => custody.recordEvent(tx, params.evidenceNo, body, user)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/items/:evidenceNo/history',
+    permission: 'read',
+    tags,
+    summary: 'Show an item’s custody history',
+    description:
+      'Every event of the item in ledger order, with who recorded it. Corrections refer to the seq they correct.',
+    params: EvidenceNoParams,
+    response: { status: 200, description: 'The history', schema: HistorySchema },
+    errors: ['invalid_evidence_number', 'invalid_check_digit', 'item_not_found'],
+    handler: ({ app, params }) => itemHistory(app.db, params.evidenceNo),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/events/batch',
+    permission: 'write',
+    tags,
+    summary: 'Record a scan session’s events',
+    description: `Up to ${MAX_BATCH} entries \`{evidenceNo, event}\`, each event as for POST /items/{evidenceNo}/events, recorded in order, all or none. If any entry is refused nothing is written, and the 400 \`batch_invalid\` problem lists every refused entry in \`errors\` as {index, evidenceNo, code, detail}.`,
+    body: BatchBody,
+    bodyLimit: '10mb',
+    response: { status: 201, description: 'Every event recorded', schema: BatchResultSchema },
+    errors: ['batch_invalid'],
+    handler: ({ app, body, user }) => app.ledger.write((tx) => custody.recordBatch(tx, body.events, user)),
+  }),
+];

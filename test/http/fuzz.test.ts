@@ -1,0 +1,202 @@
+import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZodType } from 'zod';
+import { ERROR_STATUS } from '../../src/http/errors';
+import { formatEvidenceNo, formatLocationCode } from '../../src/lib/codes';
+import { routes } from '../../src/modules/routes';
+import { PERMISSIONS, type Permission, ROLES, type Role } from '../../src/modules/users/roles';
+import { makeTestApp } from '../helpers/app';
+import { makeCase } from '../helpers/factories';
+
+/**
+ * Property: whatever is sent to any route (random JSON bodies, query strings, path params, roles),
+ * the service never answers 5xx, every 4xx is problem+json with a known code, and a 4xx writes
+ * nothing. The route list is read at run time, so routes added later are fuzzed too.
+ */
+
+const RUNS_PER_ROUTE = 50;
+const t = makeTestApp();
+let base = '';
+let known: string[] = [];
+
+beforeAll(async () => {
+  const server = t.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  // A few real identifiers, so some runs get past "not found" into validation and the state machine.
+  const c = await makeCase(t);
+  known = [c.id, c.number, formatEvidenceNo(26, 1).compact, formatLocationCode(1).printed];
+});
+
+/** Property names and literal/enum values found in a zod schema, to aim random bodies and queries. */
+function vocabulary(schema: unknown, depth = 0, out = { keys: new Set<string>(), words: new Set<string>() }) {
+  const def = (schema as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+  if (!def || depth > 6) return out;
+  switch (def.type) {
+    case 'object':
+      for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) {
+        out.keys.add(k);
+        vocabulary(v, depth + 1, out);
+      }
+      break;
+    case 'union':
+      for (const o of def.options as unknown[]) vocabulary(o, depth + 1, out);
+      break;
+    case 'literal':
+      for (const v of def.values as unknown[]) if (typeof v === 'string') out.words.add(v);
+      break;
+    case 'enum':
+      for (const v of Object.values(def.entries as Record<string, unknown>))
+        if (typeof v === 'string') out.words.add(v);
+      break;
+    case 'pipe':
+      vocabulary(def.in, depth + 1, out);
+      break;
+    case 'array':
+      vocabulary(def.element, depth + 1, out);
+      break;
+    default:
+      if ('innerType' in def) vocabulary(def.innerType, depth + 1, out);
+  }
+  return out;
+}
+
+const hostile = fc.constantFrom(
+  '%',
+  '%zz',
+  '%00',
+  '..',
+  '%2F..%2F',
+  '%E2%82',
+  "'; DROP TABLE events; --",
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '-1',
+  '1e309',
+  'null',
+  'EV-26-0000001-0',
+);
+
+function valueArb(words: string[]) {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    { weight: 2, arbitrary: words.length ? fc.constantFrom(...words) : fc.string() },
+    { weight: 1, arbitrary: fc.constantFrom(...known, '2026-01-15T10:00:00+05:00', '2026-01-15', 0, -1) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  );
+}
+
+function bodyArb(schema: ZodType | undefined) {
+  const v = vocabulary(schema);
+  const keys = [...v.keys];
+  const words = [...v.words];
+  const aimed = keys.length
+    ? fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), valueArb(words), {
+        maxKeys: keys.length + 2,
+      })
+    : fc.dictionary(fc.string({ maxLength: 8 }), valueArb(words), { maxKeys: 4 });
+  return fc.oneof(
+    { weight: 4, arbitrary: aimed },
+    { weight: 1, arbitrary: fc.array(aimed, { maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  );
+}
+
+function queryArb(schema: ZodType | undefined) {
+  const v = vocabulary(schema);
+  const keys = [...v.keys, 'limit', 'cursor'];
+  const value = fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.constantFrom(...[...v.words, ...known, '0', '501', 'abc', '']),
+    fc.integer({ min: -5, max: 1000 }).map(String),
+  );
+  const pairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 6 })), value), {
+    maxLength: 4,
+  });
+  return fc
+    .tuple(pairs, fc.option(hostile, { nil: undefined }))
+    .map(([ps, raw]) =>
+      [
+        ...ps.map(([k, val]) => `${encodeURIComponent(k)}=${encodeURIComponent(val)}`),
+        ...(raw ? [`q=${raw}`] : []),
+      ].join('&'),
+    );
+}
+
+const paramArb = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }).map(encodeURIComponent),
+  },
+  { weight: 1, arbitrary: hostile },
+  { weight: 1, arbitrary: fc.constant(null).chain(() => fc.constantFrom(...known).map(encodeURIComponent)) },
+);
+
+/** Mostly a role the route permits (to get past auth into validation), sometimes any other. */
+function tokenArb(permission: string) {
+  const permitted: readonly Role[] =
+    permission === 'public' ? ROLES : (PERMISSIONS[permission as Permission] ?? ROLES);
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...permitted).map((r) => t.tokens[r]) },
+    { weight: 1, arbitrary: fc.constantFrom(...ROLES).map((r) => t.tokens[r]) },
+    { weight: 1, arbitrary: fc.constantFrom(null, 'garbage', `cdy_${'x'.repeat(43)}`) },
+  );
+}
+
+function pathArb(path: string) {
+  const names = [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  if (names.length === 0) return fc.constant(path);
+  return fc
+    .array(paramArb, { minLength: names.length, maxLength: names.length })
+    .map((values) => names.reduce((p, name, i) => p.replace(`:${name}`, values[i]!), path));
+}
+
+describe('fuzz: no input gets a 5xx, every 4xx is a problem and writes nothing', () => {
+  for (const route of routes) {
+    it(`${route.method.toUpperCase()} ${route.path}`, async () => {
+      const types = route.bodyTypes ?? ['application/json'];
+      await fc.assert(
+        fc.asyncProperty(
+          pathArb(route.path),
+          queryArb(route.query),
+          tokenArb(route.permission),
+          bodyArb(route.body),
+          fc.constantFrom(...types, 'application/json', 'text/plain'),
+          async (path, query, token, body, contentType) => {
+            const url = `/api/v1${path}${query ? `?${query}` : ''}`;
+            const before = t.head();
+            let req = request(base)[route.method](url).set('Accept', '*/*');
+            if (token) req = req.set('Authorization', `Bearer ${token}`);
+            if (route.method !== 'get') {
+              const text =
+                contentType === 'application/json' || typeof body !== 'string' ? JSON.stringify(body) : body;
+              req = req.set('Content-Type', contentType).send(text);
+            }
+            const res = await req.buffer(true).parse((r, cb) => {
+              const chunks: Buffer[] = [];
+              r.on('data', (c: Buffer) => chunks.push(c));
+              r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
+            });
+            const what = `${route.method.toUpperCase()} ${url} → ${res.status} ${String(res.body).slice(0, 300)}`;
+            expect(res.status, what).toBeLessThan(500);
+            if (res.status >= 400) {
+              expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
+              const problem = JSON.parse(res.body as string) as {
+                code: keyof typeof ERROR_STATUS;
+                status: number;
+              };
+              expect(ERROR_STATUS[problem.code], what).toBe(res.status);
+              expect(problem.status, what).toBe(res.status);
+              expect(t.head(), `${what} wrote to the ledger`).toBe(before);
+            }
+          },
+        ),
+        // Bounded: a slow route (PDFs, exports) gives up runs rather than stretch the file past a minute.
+        { numRuns: RUNS_PER_ROUTE, interruptAfterTimeLimit: Math.max(1_000, 40_000 / routes.length) },
+      );
+    });
+  }
+});
