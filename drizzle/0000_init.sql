@@ -19,9 +19,7 @@ CREATE TABLE `events` (
 	`hash` text NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `events_hash_unique` ON `events` (`hash`);--> statement-breakpoint
 CREATE INDEX `events_entity` ON `events` (`entity_type`,`entity_id`,`seq`);--> statement-breakpoint
-CREATE INDEX `events_type` ON `events` (`type`);--> statement-breakpoint
 CREATE TABLE `ledger_state` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`ledger_id` text NOT NULL,
@@ -83,16 +81,15 @@ CREATE TABLE `items` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `items_registered_seq_unique` ON `items` (`registered_seq`);--> statement-breakpoint
-CREATE INDEX `items_year_serial` ON `items` (`year`,`serial`);--> statement-breakpoint
 CREATE INDEX `items_case` ON `items` (`case_id`,`registered_seq`);--> statement-breakpoint
 CREATE INDEX `items_seizure` ON `items` (`seizure_id`,`registered_seq`);--> statement-breakpoint
 CREATE INDEX `items_serial_number` ON `items` (`serial_number`);--> statement-breakpoint
 CREATE INDEX `items_status` ON `items` (`status`,`registered_seq`);--> statement-breakpoint
-CREATE INDEX `items_location` ON `items` (`location_code`,`registered_seq`);--> statement-breakpoint
-CREATE INDEX `items_custodian` ON `items` (`custodian_user_id`);--> statement-breakpoint
-CREATE INDEX `items_holder` ON `items` (`holder_party_id`);--> statement-breakpoint
+CREATE INDEX `items_location` ON `items` (`location_code`,`registered_seq`) WHERE "items"."location_code" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `items_custodian` ON `items` (`custodian_user_id`) WHERE "items"."custodian_user_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `items_holder` ON `items` (`holder_party_id`) WHERE "items"."holder_party_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `items_category` ON `items` (`category`,`registered_seq`);--> statement-breakpoint
-CREATE INDEX `items_due` ON `items` (`due_at`);--> statement-breakpoint
+CREATE INDEX `items_due` ON `items` (`due_at`) WHERE "items"."due_at" IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `locations` (
 	`code` text PRIMARY KEY NOT NULL,
 	`serial` integer NOT NULL,

@@ -29,31 +29,14 @@ export function createApp(options: AppOptions): App {
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      customProps: (req) => (req.user ? { user: req.user.id } : {}),
-      // Never the headers: Authorization carries a bearer token, and a log is not a secret store.
-      serializers: {
-        req: (req: SerializedRequest) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-          ...(req.headers['x-forwarded-for'] ? { forwardedFor: req.headers['x-forwarded-for'] } : {}),
-        }),
-        res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  });
+  // A silent logger (tests, bench) skips the per-request child logger and its serialisers.
+  if (logger.isLevelEnabled('fatal')) app.use(requestLogger(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -82,4 +65,28 @@ export function createApp(options: AppOptions): App {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req) => req.id,
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customProps: (req) => {
+      const user = (req as express.Request).user;
+      return user ? { user: user.id } : {};
+    },
+    // Never the headers: Authorization carries a bearer token, and a log is not a secret store.
+    serializers: {
+      req: (req: SerializedRequest) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+        ...(req.headers['x-forwarded-for'] ? { forwardedFor: req.headers['x-forwarded-for'] } : {}),
+      }),
+      res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
+    },
+  });
 }

@@ -231,10 +231,9 @@ export class Ledger {
       envelope.prevHash,
       hash,
     );
-    // Copy-on-write: the frontier array is shared with the last snapshot.
-    const range = this.head.range.clone();
-    range.appendEventHash(hash);
-    this.head = { seq, hash, range };
+    // In place: a unit's snapshot holds its own copy of the range (see snapshot()).
+    this.head.range.appendEventHash(hash);
+    this.head = { seq, hash, range: this.head.range };
     const event: LedgerEvent = { ...envelope, data: input.data, hash };
     for (const p of this.projectorsByType.get(event.type) ?? []) p.apply(this.db, event);
     return event;
@@ -257,8 +256,9 @@ export class Ledger {
     }
   }
 
+  /** The head before a unit of work, to restore if it is refused; O(log n) to take. */
   private snapshot(): Head {
-    return this.head;
+    return { ...this.head, range: this.head.range.clone() };
   }
 
   private persistHead(): void {
@@ -289,7 +289,7 @@ export class Ledger {
   /** Refuses to run with a key other than the one the chain names: its checkpoints would not verify. */
   private checkKey(): void {
     const row = this.db.sqlite
-      .prepare(`SELECT data FROM events WHERE type = 'ledger_created' ORDER BY seq LIMIT 1`)
+      .prepare(`SELECT data FROM events WHERE seq = 1 AND type = 'ledger_created'`)
       .get() as { data: string } | undefined;
     if (!row) return;
     const named = (JSON.parse(row.data) as { checkpointKey?: { publicKey?: string } }).checkpointKey

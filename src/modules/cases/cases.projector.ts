@@ -1,3 +1,4 @@
+import { prepared } from '../../db/statements';
 import type { Projector } from '../../ledger/types';
 
 export const casesProjector: Projector = {
@@ -7,25 +8,26 @@ export const casesProjector: Projector = {
   apply(db, event) {
     const d = event.data;
     if (event.type === 'case_opened') {
-      db.sqlite
-        .prepare(
-          `INSERT INTO cases (id, number, title, legal_basis, agency, opened_on, status, created_seq, updated_seq)
+      prepared(
+        db,
+        `INSERT INTO cases (id, number, title, legal_basis, agency, opened_on, status, created_seq, updated_seq)
            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-        )
-        .run(
-          event.entityId,
-          d.number as string,
-          d.title as string,
-          d.legalBasis as string,
-          d.agency as string,
-          d.openedOn as string,
-          event.seq,
-          event.seq,
-        );
+      ).run(
+        event.entityId,
+        d.number as string,
+        d.title as string,
+        d.legalBasis as string,
+        d.agency as string,
+        d.openedOn as string,
+        event.seq,
+        event.seq,
+      );
     } else {
-      db.sqlite
-        .prepare('UPDATE cases SET status = ?, updated_seq = ? WHERE id = ?')
-        .run(d.status as string, event.seq, event.entityId);
+      prepared(db, 'UPDATE cases SET status = ?, updated_seq = ? WHERE id = ?').run(
+        d.status as string,
+        event.seq,
+        event.entityId,
+      );
     }
   },
 };

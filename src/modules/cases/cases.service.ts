@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { checkOccurredAt, pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
@@ -22,7 +23,7 @@ const SELECT = `SELECT id, number, title, legal_basis AS legalBasis, agency, ope
   created_seq AS createdSeq, updated_seq AS updatedSeq FROM cases`;
 
 export function findCase(db: Db, caseId: string): CaseView | null {
-  return (db.sqlite.prepare(`${SELECT} WHERE id = ?`).get(caseId) as CaseView | undefined) ?? null;
+  return (prepared(db, `${SELECT} WHERE id = ?`).get(caseId) as CaseView | undefined) ?? null;
 }
 
 export function getCase(db: Db, caseId: string): CaseView {
@@ -41,12 +42,11 @@ export function listCases(
   },
 ) {
   const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
-  const rows = db.sqlite
-    .prepare(
-      `${SELECT} WHERE created_seq > @after AND (@number IS NULL OR number = @number)
+  const rows = prepared(
+    db,
+    `${SELECT} WHERE created_seq > @after AND (@number IS NULL OR number = @number)
        AND (@status IS NULL OR status = @status) ORDER BY created_seq LIMIT @limit`,
-    )
-    .all({ after, number: q.number ?? null, status: q.status ?? null, limit: q.limit + 1 }) as CaseView[];
+  ).all({ after, number: q.number ?? null, status: q.status ?? null, limit: q.limit + 1 }) as CaseView[];
   const more = rows.length > q.limit;
   const items = more ? rows.slice(0, q.limit) : rows;
   const last = items[items.length - 1];
@@ -64,7 +64,7 @@ export interface OpenCaseInput {
 
 export function openCase(tx: Tx, input: OpenCaseInput, actor: Actor): CaseView {
   checkOccurredAt(input.occurredAt, tx.now);
-  const taken = tx.db.sqlite.prepare('SELECT id FROM cases WHERE number = ?').get(input.number) as
+  const taken = prepared(tx.db, 'SELECT id FROM cases WHERE number = ?').get(input.number) as
     | { id: string }
     | undefined;
   if (taken) {

@@ -1,5 +1,3 @@
-import type { Database, Statement } from 'better-sqlite3';
-import type { Db } from '../../db/open';
 import type { ItemEventType } from './state-machine';
 
 /**
@@ -93,21 +91,4 @@ export function columnsFedBy(type: EffectType, members: readonly string[]): stri
     const member = typeof s === 'string' ? s : s && 'utc' in s ? s.utc : null;
     return member !== null && members.includes(member) ? [column] : [];
   });
-}
-
-const cache = new WeakMap<Database, Map<string, Statement>>();
-
-/** Prepared once per connection: the projector and the batch path run these thousands of times. */
-export function prepared(db: Db, sql: string): Statement {
-  let byText = cache.get(db.sqlite);
-  if (!byText) {
-    byText = new Map();
-    cache.set(db.sqlite, byText);
-  }
-  let stmt = byText.get(sql);
-  if (!stmt) {
-    stmt = db.sqlite.prepare(sql);
-    byText.set(sql, stmt);
-  }
-  return stmt;
 }

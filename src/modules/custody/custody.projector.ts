@@ -1,6 +1,7 @@
+import { prepared } from '../../db/statements';
 import type { LedgerEvent, Projector } from '../../ledger/types';
 import type { ItemStatus } from '../items/items.enums';
-import { columnValues, type EffectType, prepared } from './custody.effects';
+import { columnValues, type EffectType } from './custody.effects';
 import { ITEM_EVENT_TYPES, itemEventTypeOf, ledgerType, nextStatus } from './state-machine';
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import type { AuthUser } from '../../http/auth';
 import { checkOccurredAt, FUTURE_SKEW_MS } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
@@ -12,7 +13,7 @@ import { allows } from '../users/roles';
 import { findUser } from '../users/users.service';
 import { isCurrency } from './currencies';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
-import { columnsFedBy, columnsOf, type EffectType, prepared } from './custody.effects';
+import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
 import {
   allowedTypes,
   CUSTODY_EVENT_TYPES,

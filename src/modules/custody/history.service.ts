@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { userNames } from '../users/users.service';
 import { getCustodyState } from './custody.service';
 
@@ -29,12 +30,11 @@ interface Row {
  */
 export function itemHistory(db: Db, evidenceNoText: string) {
   const state = getCustodyState(db, evidenceNoText);
-  const rows = db.sqlite
-    .prepare(
-      `SELECT seq, type, occurred_at, recorded_at, actor, data FROM events
+  const rows = prepared(
+    db,
+    `SELECT seq, type, occurred_at, recorded_at, actor, data FROM events
        WHERE entity_type = 'item' AND entity_id = ? ORDER BY seq`,
-    )
-    .all(state.evidenceNo) as Row[];
+  ).all(state.evidenceNo) as Row[];
   const names = userNames(
     db,
     rows.map((r) => r.actor),

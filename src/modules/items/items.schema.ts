@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { cases } from '../cases/cases.schema';
 import { seizures } from '../seizures/seizures.schema';
@@ -46,16 +47,16 @@ export const items = sqliteTable(
     lastSeq: integer('last_seq').notNull(),
   },
   (t) => [
-    index('items_year_serial').on(t.year, t.serial),
     index('items_case').on(t.caseId, t.registeredSeq),
     index('items_seizure').on(t.seizureId, t.registeredSeq),
     index('items_serial_number').on(t.serialNumber),
     index('items_status').on(t.status, t.registeredSeq),
-    index('items_location').on(t.locationCode, t.registeredSeq),
-    index('items_custodian').on(t.custodianUserId),
-    index('items_holder').on(t.holderPartyId),
+    // Partial: these columns are empty at registration, so an intake adds nothing to them.
+    index('items_location').on(t.locationCode, t.registeredSeq).where(sql`${t.locationCode} IS NOT NULL`),
+    index('items_custodian').on(t.custodianUserId).where(sql`${t.custodianUserId} IS NOT NULL`),
+    index('items_holder').on(t.holderPartyId).where(sql`${t.holderPartyId} IS NOT NULL`),
     index('items_category').on(t.category, t.registeredSeq),
-    index('items_due').on(t.dueAt),
+    index('items_due').on(t.dueAt).where(sql`${t.dueAt} IS NOT NULL`),
   ],
 );
 

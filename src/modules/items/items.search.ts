@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import { parseEvidenceNo, parseLocationCode } from '../../lib/codes';
@@ -112,7 +113,7 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
   const dir = desc ? 'DESC' : 'ASC';
   const sql = `${VIEW_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${key} ${dir}, i.registered_seq ${dir} LIMIT @limit`;
-  const rows = db.sqlite.prepare(sql).all({ ...params, limit: q.limit + 1 }) as ViewRow[];
+  const rows = prepared(db, sql).all({ ...params, limit: q.limit + 1 }) as ViewRow[];
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { type EvidenceNo, formatEvidenceNo, parseEvidenceNo, SERIAL_MAX } from '../../lib/codes';
@@ -14,8 +15,7 @@ export type { ItemRow, ItemView };
 /** The stored row for a compact evidence number, or null. */
 export function findItemRow(db: Db, compact: string): ItemRow | null {
   return (
-    (db.sqlite.prepare('SELECT * FROM items WHERE evidence_no = ?').get(compact) as ItemRow | undefined) ??
-    null
+    (prepared(db, 'SELECT * FROM items WHERE evidence_no = ?').get(compact) as ItemRow | undefined) ?? null
   );
 }
 
@@ -25,9 +25,7 @@ export function findItemRow(db: Db, compact: string): ItemRow | null {
  */
 export function getItem(db: Db, evidenceNoText: string, now: Date = new Date()): ItemView {
   const ev = parseEvidenceNo(evidenceNoText);
-  const row = db.sqlite.prepare(`${VIEW_SELECT} WHERE i.evidence_no = ?`).get(ev.compact) as
-    | ViewRow
-    | undefined;
+  const row = prepared(db, `${VIEW_SELECT} WHERE i.evidence_no = ?`).get(ev.compact) as ViewRow | undefined;
   if (!row) throw new AppError('item_not_found', `no item "${ev.printed}"`, { evidenceNo: ev.compact });
   return toView(row, now);
 }
@@ -42,7 +40,7 @@ export function getItem(db: Db, evidenceNoText: string, now: Date = new Date()):
  */
 function allocator(tx: Tx): () => EvidenceNo {
   const year = tx.now.getUTCFullYear();
-  const row = tx.db.sqlite.prepare('SELECT last_serial FROM evidence_counters WHERE year = ?').get(year) as
+  const row = prepared(tx.db, 'SELECT last_serial FROM evidence_counters WHERE year = ?').get(year) as
     | { last_serial: number }
     | undefined;
   let next = (row?.last_serial ?? 0) + 1;
@@ -107,9 +105,10 @@ export function registerItem(tx: Tx, input: RegisterItemInput, actor: Actor, now
   if (item.serialNumber && !item.duplicateSerialOk) {
     const key = serialKey(item.make, item.model, item.serialNumber);
     const same = (
-      tx.db.sqlite
-        .prepare('SELECT evidence_no, make, model FROM items WHERE serial_number = ? AND case_id = ?')
-        .all(item.serialNumber, caseId) as {
+      prepared(
+        tx.db,
+        'SELECT evidence_no, make, model FROM items WHERE serial_number = ? AND case_id = ?',
+      ).all(item.serialNumber, caseId) as {
         evidence_no: string;
         make: string | null;
         model: string | null;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { ITEM_CATEGORIES, ITEM_STATUSES, type ItemCategory, type ItemStatus } from './items.enums';
 
 /**
@@ -67,13 +68,12 @@ export function summariseCaseItems(
     }
     return t;
   };
-  const counts = db.sqlite
-    .prepare(
-      `SELECT seizure_id AS seizureId, category, status, count(*) AS n,
+  const counts = prepared(
+    db,
+    `SELECT seizure_id AS seizureId, category, status, count(*) AS n,
          sum(CASE WHEN category IN (${DRAWS}) THEN coalesce(power_w, 0) * quantity ELSE 0 END) AS watts
        FROM items WHERE case_id = ? GROUP BY seizure_id, category, status`,
-    )
-    .all(caseId) as {
+  ).all(caseId) as {
     seizureId: string;
     category: ItemCategory;
     status: ItemStatus;
@@ -88,13 +88,12 @@ export function summariseCaseItems(
       t.ratedPowerKw += r.watts / 1000;
     }
   }
-  const values = db.sqlite
-    .prepare(
-      `SELECT seizure_id AS seizureId, value_currency AS currency, sum(value_minor) AS totalMinor, count(*) AS n
+  const values = prepared(
+    db,
+    `SELECT seizure_id AS seizureId, value_currency AS currency, sum(value_minor) AS totalMinor, count(*) AS n
        FROM items WHERE case_id = ? AND value_minor IS NOT NULL AND value_currency IS NOT NULL
        GROUP BY seizure_id, value_currency ORDER BY value_currency`,
-    )
-    .all(caseId) as { seizureId: string; currency: string; totalMinor: number; n: number }[];
+  ).all(caseId) as { seizureId: string; currency: string; totalMinor: number; n: number }[];
   for (const r of values) {
     for (const t of [total, of(r.seizureId)]) {
       const v = t.valuation.find((x) => x.currency === r.currency);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { defineRoute } from '../../http/route';
 import { z } from '../../http/zod';
 import { eventRowPages, exportLineOf } from '../../ledger/events-read';
@@ -89,12 +90,11 @@ export const ledgerRoutes = [
       const before = query.cursor
         ? decodeCursor<{ t: number }>(query.cursor, ['t']).t
         : Number.MAX_SAFE_INTEGER;
-      const rows = app.db.sqlite
-        .prepare(
-          `SELECT tree_size AS treeSize, root_hash AS rootHash, head_hash AS headHash, signed_at AS signedAt, note
+      const rows = prepared(
+        app.db,
+        `SELECT tree_size AS treeSize, root_hash AS rootHash, head_hash AS headHash, signed_at AS signedAt, note
            FROM checkpoints WHERE tree_size < ? ORDER BY tree_size DESC LIMIT ?`,
-        )
-        .all(before, query.limit + 1) as { treeSize: number }[];
+      ).all(before, query.limit + 1) as { treeSize: number }[];
       const more = rows.length > query.limit;
       const items = (more ? rows.slice(0, query.limit) : rows).map((r) => ({
         origin: app.ledger.origin,

@@ -1,3 +1,4 @@
+import { prepared } from '../../db/statements';
 import type { Projector } from '../../ledger/types';
 import type { LocationKind } from './locations.enums';
 
@@ -20,15 +21,14 @@ export const locationsProjector: Projector = {
     };
     const parentCode = d.parentCode ?? null;
     const parent = parentCode
-      ? (db.sqlite.prepare('SELECT path FROM locations WHERE code = ?').get(parentCode) as
+      ? (prepared(db, 'SELECT path FROM locations WHERE code = ?').get(parentCode) as
           | { path: string }
           | undefined)
       : undefined;
     const path = parent ? `${parent.path}${PATH_SEPARATOR}${d.name}` : d.name;
-    db.sqlite
-      .prepare(
-        'INSERT INTO locations (code, serial, kind, name, parent_code, path, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(d.code, d.serial, d.kind, d.name, parentCode, path, event.seq);
+    prepared(
+      db,
+      'INSERT INTO locations (code, serial, kind, name, parent_code, path, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(d.code, d.serial, d.kind, d.name, parentCode, path, event.seq);
   },
 };

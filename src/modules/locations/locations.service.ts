@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
@@ -43,9 +44,7 @@ const toView = (r: LocationRow): LocationView => ({
  */
 export function getLocation(db: Db, codeText: string): LocationView {
   const { compact } = parseLocationCode(codeText);
-  const row = db.sqlite.prepare('SELECT * FROM locations WHERE code = ?').get(compact) as
-    | LocationRow
-    | undefined;
+  const row = prepared(db, 'SELECT * FROM locations WHERE code = ?').get(compact) as LocationRow | undefined;
   if (!row) throw new AppError('location_not_found', `no location "${compact}"`, { locationCode: compact });
   return toView(row);
 }
@@ -75,15 +74,16 @@ export function createLocation(tx: Tx, input: CreateLocationInput, actor: Actor)
       field: 'parentCode',
     });
   }
-  const sibling = tx.db.sqlite
-    .prepare('SELECT code FROM locations WHERE parent_code IS ? AND name = ?')
-    .get(parentCode ?? null, input.name) as { code: string } | undefined;
+  const sibling = prepared(tx.db, 'SELECT code FROM locations WHERE parent_code IS ? AND name = ?').get(
+    parentCode ?? null,
+    input.name,
+  ) as { code: string } | undefined;
   if (sibling) {
     throw new AppError('duplicate_location_name', `"${input.name}" already exists there (${sibling.code})`, {
       locationCode: sibling.code,
     });
   }
-  const { max } = tx.db.sqlite.prepare('SELECT coalesce(max(serial), 0) AS max FROM locations').get() as {
+  const { max } = prepared(tx.db, 'SELECT coalesce(max(serial), 0) AS max FROM locations').get() as {
     max: number;
   };
   const { compact: code, serial } = formatLocationCode(max + 1);
@@ -108,12 +108,11 @@ export function listLocations(
 ) {
   const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
   const parent = q.parentCode === undefined ? null : getLocation(db, q.parentCode).code;
-  const rows = db.sqlite
-    .prepare(
-      `SELECT * FROM locations WHERE serial > @after AND (@kind IS NULL OR kind = @kind)
+  const rows = prepared(
+    db,
+    `SELECT * FROM locations WHERE serial > @after AND (@kind IS NULL OR kind = @kind)
        AND (@parent IS NULL OR parent_code = @parent) ORDER BY serial LIMIT @limit`,
-    )
-    .all({ after, kind: q.kind ?? null, parent, limit: q.limit + 1 }) as LocationRow[];
+  ).all({ after, kind: q.kind ?? null, parent, limit: q.limit + 1 }) as LocationRow[];
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
@@ -124,7 +123,7 @@ export function listLocations(
 export function showLocation(db: Db, codeText: string, q: { limit: number; cursor?: string | undefined }) {
   const location = getLocation(db, codeText);
   const ancestors: { code: string; kind: LocationKind; name: string }[] = [];
-  const parentOf = db.sqlite.prepare('SELECT code, kind, name, parent_code FROM locations WHERE code = ?');
+  const parentOf = prepared(db, 'SELECT code, kind, name, parent_code FROM locations WHERE code = ?');
   for (let code = location.parentCode; code; ) {
     const row = parentOf.get(code) as
       | { code: string; kind: LocationKind; name: string; parent_code: string | null }
@@ -134,9 +133,9 @@ export function showLocation(db: Db, codeText: string, q: { limit: number; curso
     code = row.parent_code;
   }
   const children = (
-    db.sqlite
-      .prepare('SELECT * FROM locations WHERE parent_code = ? ORDER BY serial')
-      .all(location.code) as LocationRow[]
+    prepared(db, 'SELECT * FROM locations WHERE parent_code = ? ORDER BY serial').all(
+      location.code,
+    ) as LocationRow[]
   ).map(toView);
   return { ...location, ancestors, children, items: itemsAt(db, location.code, q) };
 }

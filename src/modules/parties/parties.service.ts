@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
@@ -18,7 +19,7 @@ export interface PartyView {
 const SELECT = 'SELECT id, kind, name, contact, reference, created_seq AS createdSeq FROM parties';
 
 export function findParty(db: Db, partyId: string): PartyView | null {
-  return (db.sqlite.prepare(`${SELECT} WHERE id = ?`).get(partyId) as PartyView | undefined) ?? null;
+  return (prepared(db, `${SELECT} WHERE id = ?`).get(partyId) as PartyView | undefined) ?? null;
 }
 
 /** 404 party_not_found when unknown; other modules check a party through this. */
@@ -53,7 +54,7 @@ export function listParties(
   const where = `${SELECT} WHERE created_seq > @after AND (@kind IS NULL OR kind = @kind) ORDER BY created_seq`;
   let rows: PartyView[];
   if (q.q === undefined) {
-    rows = db.sqlite.prepare(`${where} LIMIT @limit`).all({ ...params, limit: q.limit + 1 }) as PartyView[];
+    rows = prepared(db, `${where} LIMIT @limit`).all({ ...params, limit: q.limit + 1 }) as PartyView[];
   } else {
     // Filtered here, not by SQL: SQLite's lower()/LIKE fold only ASCII, and names are often Cyrillic.
     // Parties number in the hundreds, so the scan is cheap.

@@ -1,3 +1,4 @@
+import { prepared } from '../../db/statements';
 import type { Projector } from '../../ledger/types';
 
 export const seizuresProjector: Projector = {
@@ -6,27 +7,26 @@ export const seizuresProjector: Projector = {
   types: ['seizure_recorded'],
   apply(db, event) {
     const d = event.data;
-    db.sqlite
-      .prepare(
-        `INSERT INTO seizures (id, case_id, farm_name, region, address, latitude, longitude, seized_at,
+    prepared(
+      db,
+      `INSERT INTO seizures (id, case_id, farm_name, region, address, latitude, longitude, seized_at,
            seizing_officer, warrant_ref, legal_ground, outcome, estimated_load_kw, created_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        event.entityId,
-        d.caseId as string,
-        d.farmName as string,
-        d.region as string,
-        d.address as string,
-        (d.latitude as number | undefined) ?? null,
-        (d.longitude as number | undefined) ?? null,
-        d.seizedAt as string,
-        d.seizingOfficer as string,
-        d.warrantRef as string,
-        d.legalGround as string,
-        d.outcome as string,
-        (d.estimatedLoadKw as number | undefined) ?? null,
-        event.seq,
-      );
+    ).run(
+      event.entityId,
+      d.caseId as string,
+      d.farmName as string,
+      d.region as string,
+      d.address as string,
+      (d.latitude as number | undefined) ?? null,
+      (d.longitude as number | undefined) ?? null,
+      d.seizedAt as string,
+      d.seizingOfficer as string,
+      d.warrantRef as string,
+      d.legalGround as string,
+      d.outcome as string,
+      (d.estimatedLoadKw as number | undefined) ?? null,
+      event.seq,
+    );
   },
 };

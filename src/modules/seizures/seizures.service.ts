@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { checkOccurredAt, pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
@@ -30,7 +31,7 @@ const SELECT = `SELECT id, case_id AS caseId, farm_name AS farmName, region, add
   FROM seizures`;
 
 export function findSeizure(db: Db, seizureId: string): SeizureView | null {
-  return (db.sqlite.prepare(`${SELECT} WHERE id = ?`).get(seizureId) as SeizureView | undefined) ?? null;
+  return (prepared(db, `${SELECT} WHERE id = ?`).get(seizureId) as SeizureView | undefined) ?? null;
 }
 
 export function getSeizure(db: Db, seizureId: string): SeizureView {
@@ -53,15 +54,16 @@ export function getSeizureOfCase(db: Db, caseId: string, seizureId: string): Sei
 
 /** Every seizure of a case, oldest first (for summaries). */
 export function seizuresOfCase(db: Db, caseId: string): SeizureView[] {
-  return db.sqlite.prepare(`${SELECT} WHERE case_id = ? ORDER BY created_seq`).all(caseId) as SeizureView[];
+  return prepared(db, `${SELECT} WHERE case_id = ? ORDER BY created_seq`).all(caseId) as SeizureView[];
 }
 
 export function listSeizures(db: Db, caseId: string, q: { limit: number; cursor?: string | undefined }) {
   getCase(db, caseId);
   const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
-  const rows = db.sqlite
-    .prepare(`${SELECT} WHERE case_id = ? AND created_seq > ? ORDER BY created_seq LIMIT ?`)
-    .all(caseId, after, q.limit + 1) as SeizureView[];
+  const rows = prepared(
+    db,
+    `${SELECT} WHERE case_id = ? AND created_seq > ? ORDER BY created_seq LIMIT ?`,
+  ).all(caseId, after, q.limit + 1) as SeizureView[];
   const more = rows.length > q.limit;
   const items = more ? rows.slice(0, q.limit) : rows;
   const last = items[items.length - 1];

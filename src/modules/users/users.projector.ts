@@ -1,3 +1,4 @@
+import { prepared } from '../../db/statements';
 import type { Projector } from '../../ledger/types';
 import type { Role } from './roles';
 
@@ -16,25 +17,25 @@ export const usersProjector: Projector = {
   types: USER_EVENTS,
   apply(db, event) {
     const d = event.data;
-    const s = db.sqlite;
     switch (event.type) {
       case 'user_created':
-        s.prepare(
+        prepared(
+          db,
           'INSERT INTO users (id, username, display_name, role, disabled, created_seq) VALUES (?, ?, ?, ?, 0, ?)',
         ).run(event.entityId, d.username as string, d.displayName as string, d.role as Role, event.seq);
         break;
       case 'user_role_changed':
-        s.prepare('UPDATE users SET role = ? WHERE id = ?').run(d.role as Role, event.entityId);
+        prepared(db, 'UPDATE users SET role = ? WHERE id = ?').run(d.role as Role, event.entityId);
         break;
       case 'user_disabled':
       case 'user_enabled':
-        s.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(
+        prepared(db, 'UPDATE users SET disabled = ? WHERE id = ?').run(
           event.type === 'user_disabled' ? 1 : 0,
           event.entityId,
         );
         break;
       case 'token_issued':
-        s.prepare('INSERT INTO api_tokens (id, user_id, prefix, issued_at) VALUES (?, ?, ?, ?)').run(
+        prepared(db, 'INSERT INTO api_tokens (id, user_id, prefix, issued_at) VALUES (?, ?, ?, ?)').run(
           d.tokenId as string,
           event.entityId,
           d.prefix as string,
@@ -42,7 +43,7 @@ export const usersProjector: Projector = {
         );
         break;
       case 'token_revoked':
-        s.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(
+        prepared(db, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(
           event.recordedAt,
           d.tokenId as string,
         );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import type { AuthUser } from '../../http/auth';
 import { AppError } from '../../http/errors';
 import { sha256Hex } from '../../ledger/hash';
@@ -35,9 +36,10 @@ const toView = (r: UserRow): UserView => ({
 });
 
 export function findUser(db: Db, idOrUsername: string): UserView | null {
-  const row = db.sqlite
-    .prepare('SELECT * FROM users WHERE id = ? OR username = ?')
-    .get(idOrUsername, idOrUsername) as UserRow | undefined;
+  const row = prepared(db, 'SELECT * FROM users WHERE id = ? OR username = ?').get(
+    idOrUsername,
+    idOrUsername,
+  ) as UserRow | undefined;
   return row ? toView(row) : null;
 }
 
@@ -48,16 +50,16 @@ export function getUser(db: Db, idOrUsername: string): UserView {
 }
 
 export function listUsers(db: Db): UserView[] {
-  return (db.sqlite.prepare('SELECT * FROM users ORDER BY created_seq').all() as UserRow[]).map(toView);
+  return (prepared(db, 'SELECT * FROM users ORDER BY created_seq').all() as UserRow[]).map(toView);
 }
 
 export function countUsers(db: Db): number {
-  return (db.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  return (prepared(db, 'SELECT count(*) AS n FROM users').get() as { n: number }).n;
 }
 
 /** Display names for a set of user ids (history views show who, not an id). */
 export function userNames(db: Db, ids: Iterable<string>): Map<string, string> {
-  const stmt = db.sqlite.prepare('SELECT display_name FROM users WHERE id = ?');
+  const stmt = prepared(db, 'SELECT display_name FROM users WHERE id = ?');
   const names = new Map<string, string>();
   for (const id of ids) {
     if (names.has(id)) continue;
@@ -129,19 +131,19 @@ export function issueToken(tx: Tx, userId: string, actor: Actor) {
     actor,
     data: { tokenId, prefix },
   });
-  tx.db.sqlite
-    .prepare('INSERT INTO credentials (token_id, secret_hash) VALUES (?, ?)')
-    .run(tokenId, sha256Hex(token));
+  prepared(tx.db, 'INSERT INTO credentials (token_id, secret_hash) VALUES (?, ?)').run(
+    tokenId,
+    sha256Hex(token),
+  );
   return { tokenId, userId: user.id, prefix, token };
 }
 
 export function listTokens(db: Db, userId: string) {
   const user = getUser(db, userId);
-  return db.sqlite
-    .prepare(
-      'SELECT id, user_id AS userId, prefix, issued_at AS issuedAt, revoked_at AS revokedAt FROM api_tokens WHERE user_id = ? ORDER BY issued_at',
-    )
-    .all(user.id) as {
+  return prepared(
+    db,
+    'SELECT id, user_id AS userId, prefix, issued_at AS issuedAt, revoked_at AS revokedAt FROM api_tokens WHERE user_id = ? ORDER BY issued_at',
+  ).all(user.id) as {
     id: string;
     userId: string;
     prefix: string;
@@ -151,7 +153,7 @@ export function listTokens(db: Db, userId: string) {
 }
 
 export function revokeToken(tx: Tx, tokenId: string, actor: Actor): void {
-  const row = tx.db.sqlite.prepare('SELECT user_id, revoked_at FROM api_tokens WHERE id = ?').get(tokenId) as
+  const row = prepared(tx.db, 'SELECT user_id, revoked_at FROM api_tokens WHERE id = ?').get(tokenId) as
     | { user_id: string; revoked_at: string | null }
     | undefined;
   if (!row) throw new AppError('token_not_found', `no token "${tokenId}"`);
@@ -160,13 +162,12 @@ export function revokeToken(tx: Tx, tokenId: string, actor: Actor): void {
 }
 
 export function authenticateToken(db: Db, token: string): AuthUser {
-  const row = db.sqlite
-    .prepare(
-      `SELECT u.id, u.username, u.display_name, u.role, u.disabled, t.revoked_at
+  const row = prepared(
+    db,
+    `SELECT u.id, u.username, u.display_name, u.role, u.disabled, t.revoked_at
        FROM credentials c JOIN api_tokens t ON t.id = c.token_id JOIN users u ON u.id = t.user_id
        WHERE c.secret_hash = ?`,
-    )
-    .get(sha256Hex(token)) as (UserRow & { revoked_at: string | null }) | undefined;
+  ).get(sha256Hex(token)) as (UserRow & { revoked_at: string | null }) | undefined;
   if (!row || row.revoked_at)
     throw new AppError('token_invalid', 'the API token is not valid or was revoked');
   if (row.disabled) throw new AppError('account_disabled', 'this account is disabled');
