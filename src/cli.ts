@@ -1,12 +1,12 @@
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { loadConfig } from './config';
-import { type AppContext, createContext } from './context';
+import { type AppContext, createContext, signerFor } from './context';
 import { migrateDb, openDb } from './db/open';
 import { AppError } from './http/errors';
+import { checkpointFileFor } from './ledger/ledger';
 import { rebuildProjections } from './ledger/rebuild';
-import { loadOrCreateSigner } from './ledger/signer';
 import { compareProjections, verifyLedger } from './ledger/verify';
 import { streamExport } from './modules/ledger/ledger.routes';
 import { projectors } from './modules/projectors';
@@ -17,7 +17,13 @@ const config = loadConfig();
 
 function withContext<T>(fn: (ctx: AppContext) => T | Promise<T>): Promise<T> {
   const db = openDb(config.dbPath);
-  const ctx = createContext({ db, signer: loadOrCreateSigner(config.keyPath), checkpointIntervalMs: 0 });
+  let ctx: AppContext;
+  try {
+    ctx = createContext({ db, signer: signerFor(db, config.keyPath), checkpointIntervalMs: 0 });
+  } catch (err) {
+    db.sqlite.close();
+    throw err;
+  }
   return Promise.resolve(fn(ctx)).finally(() => db.sqlite.close());
 }
 
@@ -130,12 +136,16 @@ program
 
 program
   .command('backup <file>')
-  .description('online backup of the database (safe while the service runs)')
+  .description('online backup of the database and its checkpoint file (safe while the service runs)')
   .action(async (file: string) => {
+    // The checkpoint file first: every checkpoint in it is then at or below the backup's head.
+    const checkpoints = checkpointFileFor(config.dbPath);
+    const copied = checkpoints !== null && existsSync(checkpoints);
+    if (copied) copyFileSync(checkpoints, `${file}.checkpoints`);
     const db = openDb(config.dbPath, { migrate: false });
     await db.sqlite.backup(file);
     db.sqlite.close();
-    console.log(`backed up ${config.dbPath} to ${file}`);
+    console.log(`backed up ${config.dbPath} to ${file}${copied ? ` (and ${file}.checkpoints)` : ''}`);
   });
 
 program

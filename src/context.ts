@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { Db } from './db/open';
 import { type Clock, Ledger, type LedgerOptions } from './ledger/ledger';
-import type { Signer } from './ledger/signer';
+import { loadOrCreateSigner, type Signer } from './ledger/signer';
 import { projectors } from './modules/projectors';
 
 /** What every route and command works with: the database, its one writer, and the clock. */
@@ -27,4 +28,20 @@ export function createContext(options: ContextOptions): AppContext {
     ledgerOptions.checkpointIntervalMs = options.checkpointIntervalMs;
   if (options.checkpointEvery !== undefined) ledgerOptions.checkpointEvery = options.checkpointEvery;
   return { db: options.db, ledger: new Ledger(options.db, ledgerOptions), clock };
+}
+
+/**
+ * The checkpoint key for this database. A new ledger gets a new key (created 0600); an existing
+ * ledger names its key in its first event, so a missing key file is refused rather than replaced
+ * by a fresh key that could never sign for it.
+ */
+export function signerFor(db: Db, keyPath: string): Signer {
+  const hasLedger = db.sqlite.prepare('SELECT 1 FROM ledger_state').get() !== undefined;
+  if (hasLedger && !existsSync(keyPath)) {
+    throw new Error(
+      `the checkpoint key ${keyPath} (CUSTODY_KEY) does not exist, but the ledger in ${db.path} ` +
+        'was created with a key; restore the original key file',
+    );
+  }
+  return loadOrCreateSigner(keyPath);
 }

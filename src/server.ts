@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { pino } from 'pino';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { signerFor } from './context';
 import { openDb } from './db/open';
 import { answerClientErrors } from './http/problem';
-import { loadOrCreateSigner } from './ledger/signer';
 import { bootstrapAdmin } from './modules/users/users.service';
 
 /** A start-up refusal: one clear line on stderr and exit 1, never a stack trace. */
@@ -17,16 +16,14 @@ function boot() {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
   const db = openDb(config.dbPath);
-  // An existing ledger names its key: never mint a fresh one beside it (it could not sign for it).
-  const hasLedger = db.sqlite.prepare('SELECT 1 FROM ledger_state').get() !== undefined;
-  if (hasLedger && !existsSync(config.keyPath)) {
+  let signer: ReturnType<typeof signerFor>;
+  try {
+    signer = signerFor(db, config.keyPath);
+  } catch (err) {
     db.sqlite.close();
-    refuse(
-      `the checkpoint key ${config.keyPath} (CUSTODY_KEY) does not exist, but the ledger in ${config.dbPath} ` +
-        'was created with a key; restore the original key file',
-    );
+    throw err;
   }
-  const app = createApp({ db, signer: loadOrCreateSigner(config.keyPath), logger });
+  const app = createApp({ db, signer, logger });
   return { config, logger, db, app };
 }
 

@@ -1,22 +1,23 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './hash';
 
 /** RFC 6962 leaf hash of an event: SHA-256(0x00 ‖ the 32 bytes of the event's hash). */
 export function leafHash(eventHashHex: string): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(Buffer.from(eventHashHex, 'hex'))
-    .digest();
+  const input = Buffer.alloc(33); // zeroed: a tampered, non-hex hash must still hash the same way every time
+  input[0] = 0x00;
+  input.write(eventHashHex, 1, 'hex');
+  return sha256(input);
 }
 
+/** RFC 6962 interior node: SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  const input = Buffer.allocUnsafe(65);
+  input[0] = 0x01;
+  left.copy(input, 1);
+  right.copy(input, 33);
+  return sha256(input);
 }
 
-const EMPTY_ROOT = createHash('sha256').digest();
+const EMPTY_ROOT = sha256(new Uint8Array(0));
 
 /**
  * A compact range over the leaves [0, size): the roots of the perfect subtrees that make up the

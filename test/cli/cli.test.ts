@@ -168,6 +168,17 @@ describe('custody (the real command line on a real file)', () => {
     const v = await custody(custodyEnv(copy, keyPath), 'verify');
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toContain(`${eventCount()} events`);
+    // The plain checkpoint file travels with the backup, so its side of the check is not lost.
+    expect(existsSync(`${copy}.checkpoints`)).toBe(true);
+    expect(readFileSync(`${copy}.checkpoints`, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+  });
+
+  it('refuses to work on an existing ledger whose key file is missing, and mints no new key', async () => {
+    const missing = join(dir, 'no-such.key');
+    const r = await custody(custodyEnv(dbPath, missing), 'token', 'issue', 'aigul');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/CUSTODY_KEY.*does not exist/);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('verify exits non-zero naming the first bad seq after one byte of an event was changed', async () => {
