@@ -27,6 +27,14 @@ function withContext<T>(fn: (ctx: AppContext) => T | Promise<T>): Promise<T> {
   return Promise.resolve(fn(ctx)).finally(() => db.sqlite.close());
 }
 
+/** For commands that read a ledger: a missing file is an error, not a new empty database. */
+function openExisting() {
+  if (config.dbPath !== ':memory:' && !existsSync(config.dbPath)) {
+    throw new Error(`there is no database at ${config.dbPath} (set CUSTODY_DB, or start the service once)`);
+  }
+  return openDb(config.dbPath, { migrate: false });
+}
+
 const program = new Command('custody')
   .description('Custody Ledger: the chain-of-custody service’s command line')
   .showHelpAfterError();
@@ -78,7 +86,7 @@ program
   .option('--no-projections', 'skip the projection rebuild')
   .option('--json', 'print the result as JSON')
   .action((opts: { full?: boolean; projections: boolean; json?: boolean }) => {
-    const db = openDb(config.dbPath, { migrate: false });
+    const db = openExisting();
     const started = Date.now();
     const result = verifyLedger(db, { projectors, full: opts.full ?? false, projections: opts.projections });
     db.sqlite.close();
@@ -119,7 +127,7 @@ program
   .description('rebuild every projection from the ledger')
   .option('--check', 'only compare a rebuild with the stored projections; exit 1 if they differ')
   .action((opts: { check?: boolean }) => {
-    const db = openDb(config.dbPath);
+    const db = openExisting();
     if (opts.check) {
       const damage = compareProjections(db, projectors);
       for (const d of damage) console.error(d.detail);
@@ -142,7 +150,7 @@ program
     const checkpoints = checkpointFileFor(config.dbPath);
     const copied = checkpoints !== null && existsSync(checkpoints);
     if (copied) copyFileSync(checkpoints, `${file}.checkpoints`);
-    const db = openDb(config.dbPath, { migrate: false });
+    const db = openExisting();
     await db.sqlite.backup(file);
     db.sqlite.close();
     console.log(`backed up ${config.dbPath} to ${file}${copied ? ` (and ${file}.checkpoints)` : ''}`);

@@ -173,6 +173,14 @@ describe('custody (the real command line on a real file)', () => {
     expect(readFileSync(`${copy}.checkpoints`, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
   });
 
+  it('verify on a path with no database says so and creates nothing', async () => {
+    const nowhere = join(dir, 'nowhere', 'custody.db');
+    const r = await custody(custodyEnv(nowhere, keyPath), 'verify');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('there is no database at');
+    expect(existsSync(nowhere)).toBe(false);
+  });
+
   it('refuses to work on an existing ledger whose key file is missing, and mints no new key', async () => {
     const missing = join(dir, 'no-such.key');
     const r = await custody(custodyEnv(dbPath, missing), 'token', 'issue', 'aigul');
