@@ -15,6 +15,34 @@ const itemCount = (caseId: string) =>
   ).n;
 
 describe('POST /items/import (CSV)', () => {
+  it('records the registration at the occurredAt given (the raid), offset kept; refuses one in the future', async () => {
+    const where = await makeCaseWithSeizure(t);
+    const url = (occurredAt: string) =>
+      `/api/v1/items/import?caseId=${where.caseId}&seizureId=${where.seizureId}&occurredAt=${encodeURIComponent(occurredAt)}`;
+    const csv = `${CSV_HEADER}\n${csvRows(2, 'AT').join('\n')}\n`;
+    const before = t.head();
+    const future = await t.http
+      .post(url(new Date(Date.now() + 86_400_000).toISOString()))
+      .set(auth(t.tokens.clerk))
+      .set('Content-Type', 'text/csv')
+      .send(csv);
+    expectProblem(future, 400, 'occurred_in_future');
+    expect(t.head()).toBe(before);
+    const res = await t.http
+      .post(url('2022-02-14T06:30:00+06:00'))
+      .set(auth(t.tokens.clerk))
+      .set('Content-Type', 'text/csv')
+      .send(csv);
+    expect(res.status).toBe(201);
+    const rows = t.app.locals.ctx.db.sqlite
+      .prepare("SELECT occurred_at FROM events WHERE type = 'item_registered' AND seq > ?")
+      .all(before) as { occurred_at: string }[];
+    expect(rows).toEqual([
+      { occurred_at: '2022-02-14T06:30:00+06:00' },
+      { occurred_at: '2022-02-14T06:30:00+06:00' },
+    ]);
+  });
+
   it('imports 1,000 rows with contiguous evidence numbers, one event each', async () => {
     const where = await makeCaseWithSeizure(t);
     const before = t.head();

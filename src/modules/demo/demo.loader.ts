@@ -124,7 +124,13 @@ export function loadDemo(ctx: AppContext, plan: DemoPlan, options: LoadOptions =
         const seizure = recordSeizure(tx, kase.id, input, actor);
         return importItems(
           tx,
-          { caseId: kase.id, seizureId: seizure.id, rows: readItemsJson(items.map((i) => i.row)) },
+          {
+            caseId: kase.id,
+            seizureId: seizure.id,
+            rows: readItemsJson(items.map((i) => i.row)),
+            // Registered on site at the raid, as a property officer does.
+            occurredAt: s.seizedAt,
+          },
           actor,
         );
       });

@@ -1,4 +1,4 @@
-import { PageQuery, pageSchema } from '../../http/common.contract';
+import { OccurredAtSchema, PageQuery, pageSchema } from '../../http/common.contract';
 import { z } from '../../http/zod';
 import { ITEM_CATEGORIES, ITEM_STATUSES } from './items.enums';
 
@@ -61,14 +61,21 @@ export const ItemFields = z.strictObject({
   }),
 });
 
+const RegisteredAt = OccurredAtSchema.openapi({
+  description:
+    'When the item was registered (typically at the seizure), RFC 3339 with offset. Defaults to now; never in the future.',
+});
+
 export const RegisterItemBody = ItemFields.extend({
   caseId: z.string().min(1).max(100),
   seizureId: z.string().min(1).max(100),
+  occurredAt: RegisteredAt.optional(),
 }).openapi('RegisterItem');
 
 export const ImportQuery = z.object({
   caseId: z.string().min(1).max(100),
   seizureId: z.string().min(1).max(100),
+  occurredAt: RegisteredAt.optional(),
 });
 
 /** A zod schema as plain JSON Schema, for an OpenAPI member the generator cannot derive. */

@@ -52,9 +52,11 @@ export const itemRoutes = [
       'invalid_check_digit',
     ],
     handler: ({ app, body, user }) => {
-      const { caseId, seizureId, ...fields } = body;
+      const { caseId, seizureId, occurredAt, ...fields } = body;
       const item = itemFromFields(fields);
-      return app.ledger.write((tx) => items.registerItem(tx, { caseId, seizureId, ...item }, user.id));
+      return app.ledger.write((tx) =>
+        items.registerItem(tx, { caseId, seizureId, ...item }, user.id, tx.now, occurredAt),
+      );
     },
   }),
   defineRoute({

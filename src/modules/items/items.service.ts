@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
+import { checkOccurredAt } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { type EvidenceNo, formatEvidenceNo, parseEvidenceNo, SERIAL_MAX } from '../../lib/codes';
@@ -94,7 +95,14 @@ export interface RegisterItemInput extends ItemInput {
   seizureId: string;
 }
 
-export function registerItem(tx: Tx, input: RegisterItemInput, actor: Actor, now: Date = tx.now): ItemView {
+export function registerItem(
+  tx: Tx,
+  input: RegisterItemInput,
+  actor: Actor,
+  now: Date = tx.now,
+  occurredAt?: string,
+): ItemView {
+  checkOccurredAt(occurredAt, tx.now);
   const { caseId, seizureId, ...item } = input;
   getCase(tx.db, caseId);
   getSeizureOfCase(tx.db, caseId, seizureId);
@@ -128,6 +136,7 @@ export function registerItem(tx: Tx, input: RegisterItemInput, actor: Actor, now
     entityType: 'item',
     entityId: ev.compact,
     actor,
+    occurredAt,
     data: eventData(caseId, seizureId, item),
   });
   return getItem(tx.db, ev.compact, now);
@@ -150,10 +159,11 @@ export interface ImportResult {
  */
 export function importItems(
   tx: Tx,
-  input: { caseId: string; seizureId: string; rows: ImportRow[] },
+  input: { caseId: string; seizureId: string; rows: ImportRow[]; occurredAt?: string | undefined },
   actor: Actor,
 ): ImportResult {
-  const { caseId, seizureId, rows } = input;
+  const { caseId, seizureId, rows, occurredAt } = input;
+  checkOccurredAt(occurredAt, tx.now);
   getCase(tx.db, caseId);
   getSeizureOfCase(tx.db, caseId, seizureId);
 
@@ -223,6 +233,7 @@ export function importItems(
       entityType: 'item',
       entityId: ev.compact,
       actor,
+      occurredAt,
       data: eventData(caseId, seizureId, (rows[i] as ImportRow).item, importId),
     });
     evidenceNos[i] = ev.compact;
