@@ -1,9 +1,9 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { checkOccurredAt, pageOf } from '../../http/common.contract';
+import { checkOccurredAt } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { afterKey, keyPage } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
 import type { CaseStatus } from './cases.enums';
 
@@ -41,16 +41,13 @@ export function listCases(
     status?: CaseStatus | undefined;
   },
 ) {
-  const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
+  const after = afterKey(q.cursor);
   const rows = prepared(
     db,
     `${SELECT} WHERE created_seq > @after AND (@number IS NULL OR number = @number)
        AND (@status IS NULL OR status = @status) ORDER BY created_seq LIMIT @limit`,
   ).all({ after, number: q.number ?? null, status: q.status ?? null, limit: q.limit + 1 }) as CaseView[];
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return pageOf(items, more && last ? encodeCursor({ s: last.createdSeq }) : null);
+  return keyPage(rows, q.limit, (c) => c.createdSeq);
 }
 
 export interface OpenCaseInput {

@@ -130,16 +130,30 @@ export function registerItem(
       );
     }
   }
-  const ev = allocator(tx)();
-  tx.append({
-    type: 'item_registered',
-    entityType: 'item',
-    entityId: ev.compact,
-    actor,
-    occurredAt,
-    data: eventData(caseId, seizureId, item),
+  const [evidenceNo] = appendRegistrations(tx, { caseId, seizureId, occurredAt }, [item], actor);
+  return getItem(tx.db, evidenceNo as string, now);
+}
+
+/** Appends one item_registered event per item, numbered in order; returns the evidence numbers. */
+function appendRegistrations(
+  tx: Tx,
+  where: { caseId: string; seizureId: string; occurredAt: string | undefined; importId?: string },
+  itemsToRegister: ItemInput[],
+  actor: Actor,
+): string[] {
+  const next = allocator(tx);
+  return itemsToRegister.map((item) => {
+    const ev = next();
+    tx.append({
+      type: 'item_registered',
+      entityType: 'item',
+      entityId: ev.compact,
+      actor,
+      occurredAt: where.occurredAt,
+      data: eventData(where.caseId, where.seizureId, item, where.importId),
+    });
+    return ev.compact;
   });
-  return getItem(tx.db, ev.compact, now);
 }
 
 export interface ImportResult {
@@ -224,20 +238,12 @@ export function importItems(
   }
 
   const importId = newId('imp');
-  const next = allocator(tx);
-  const evidenceNos: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const ev = next();
-    tx.append({
-      type: 'item_registered',
-      entityType: 'item',
-      entityId: ev.compact,
-      actor,
-      occurredAt,
-      data: eventData(caseId, seizureId, (rows[i] as ImportRow).item, importId),
-    });
-    evidenceNos[i] = ev.compact;
-  }
+  const evidenceNos = appendRegistrations(
+    tx,
+    { caseId, seizureId, occurredAt, importId },
+    rows.map((r) => r.item),
+    actor,
+  );
   return {
     importId,
     caseId,

@@ -1,10 +1,9 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { formatLocationCode, parseLocationCode } from '../../lib/codes';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { afterKey, keyPage } from '../../lib/cursor';
 import { listItems } from '../items/items.service';
 import { LOCATION_KINDS, type LocationKind } from './locations.enums';
 
@@ -106,17 +105,15 @@ export function listLocations(
     parentCode?: string | undefined;
   },
 ) {
-  const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
+  const after = afterKey(q.cursor);
   const parent = q.parentCode === undefined ? null : getLocation(db, q.parentCode).code;
   const rows = prepared(
     db,
     `SELECT * FROM locations WHERE serial > @after AND (@kind IS NULL OR kind = @kind)
        AND (@parent IS NULL OR parent_code = @parent) ORDER BY serial LIMIT @limit`,
   ).all({ after, kind: q.kind ?? null, parent, limit: q.limit + 1 }) as LocationRow[];
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return pageOf(page.map(toView), more && last ? encodeCursor({ s: last.serial }) : null);
+  const page = keyPage(rows, q.limit, (r) => r.serial);
+  return { ...page, items: page.items.map(toView) };
 }
 
 /** The location, its ancestors, its children and a page of the items stored there now. */

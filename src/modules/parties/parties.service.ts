@@ -1,9 +1,8 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { pageOf } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { afterKey, keyPage } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
 import type { PartyKind } from './parties.enums';
 
@@ -49,7 +48,7 @@ export function listParties(
   db: Db,
   q: { limit: number; cursor?: string | undefined; kind?: PartyKind | undefined; q?: string | undefined },
 ) {
-  const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
+  const after = afterKey(q.cursor);
   const params = { after, kind: q.kind ?? null };
   const where = `${SELECT} WHERE created_seq > @after AND (@kind IS NULL OR kind = @kind) ORDER BY created_seq`;
   let rows: PartyView[];
@@ -66,8 +65,5 @@ export function listParties(
       if (rows.length > q.limit) break;
     }
   }
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
-  return pageOf(page, more && last ? encodeCursor({ s: last.createdSeq }) : null);
+  return keyPage(rows, q.limit, (p) => p.createdSeq);
 }

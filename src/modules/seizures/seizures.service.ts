@@ -1,9 +1,9 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { checkOccurredAt, pageOf } from '../../http/common.contract';
+import { checkOccurredAt } from '../../http/common.contract';
 import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
-import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { afterKey, keyPage } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
 import { getCase } from '../cases/cases.service';
 import type { LegalGround, SiteOutcome } from './seizures.enums';
@@ -59,15 +59,12 @@ export function seizuresOfCase(db: Db, caseId: string): SeizureView[] {
 
 export function listSeizures(db: Db, caseId: string, q: { limit: number; cursor?: string | undefined }) {
   getCase(db, caseId);
-  const after = q.cursor ? decodeCursor<{ s: number }>(q.cursor, ['s']).s : 0;
+  const after = afterKey(q.cursor);
   const rows = prepared(
     db,
     `${SELECT} WHERE case_id = ? AND created_seq > ? ORDER BY created_seq LIMIT ?`,
   ).all(caseId, after, q.limit + 1) as SeizureView[];
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return pageOf(items, more && last ? encodeCursor({ s: last.createdSeq }) : null);
+  return keyPage(rows, q.limit, (s) => s.createdSeq);
 }
 
 export interface RecordSeizureInput {
