@@ -120,10 +120,12 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
         if (!accepted.some((t) => type.toLowerCase().startsWith(t))) {
           throw new AppError('unsupported_media_type', `send the body as ${accepted.join(' or ')}`);
         }
-        if (req.body && typeof req.body === 'object' && !Array.isArray(req.body) && 'actor' in req.body) {
+        const at = actorPath(req.body, '', 0);
+        if (at !== null) {
           throw new AppError(
             'actor_not_allowed',
-            'the actor is the authenticated user; remove "actor" from the body',
+            `the actor is the authenticated user; remove "${at}" from the body`,
+            { path: at },
           );
         }
       }
@@ -137,6 +139,22 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
     }
   };
   router[spec.method](spec.path, ...bodyParsers(spec), handler);
+}
+
+/**
+ * Where a body names an `actor` (top level, or inside a batch entry or import row), or null.
+ * Our schemas have no such member anywhere, so its presence is always an attempt to choose the actor.
+ */
+function actorPath(value: unknown, path: string, depth: number): string | null {
+  if (depth > 3 || value === null || typeof value !== 'object') return null;
+  const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, child] of entries) {
+    const here = path === '' ? String(key) : `${path}.${key}`;
+    if (key === 'actor') return here;
+    const found = actorPath(child, here, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function bodyParsers(spec: AnyRoute): RequestHandler[] {

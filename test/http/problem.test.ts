@@ -164,6 +164,25 @@ describe('every error is RFC 9457 problem+json with a stable code', () => {
     expect(t.head()).toBe(before);
   });
 
+  it('refuses an `actor` nested in a batch entry or an import row, naming where it is', async () => {
+    const before = t.head();
+    const batch = await t.http
+      .post('/api/v1/events/batch')
+      .set(auth(t.tokens.clerk))
+      .send({
+        events: [{ evidenceNo: 'EV2600000011', event: { type: 'note', text: 'x', actor: 'system' } }],
+      });
+    expectProblem(batch, 400, 'actor_not_allowed');
+    expect(batch.body.path).toBe('events.0.event.actor');
+    const rows = await t.http
+      .post('/api/v1/items/import?caseId=c&seizureId=s')
+      .set(auth(t.tokens.clerk))
+      .send([{ category: 'other' }, { category: 'other', actor: t.userIds.supervisor }]);
+    expectProblem(rows, 400, 'actor_not_allowed');
+    expect(rows.body.path).toBe('1.actor');
+    expect(t.head()).toBe(before);
+  });
+
   it('never shows a stack trace, SQL or file path in a problem', async () => {
     const res = await t.http
       .post('/api/v1/cases')
