@@ -146,7 +146,8 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
  * Our schemas have no such member anywhere, so its presence is always an attempt to choose the actor.
  */
 function actorPath(value: unknown, path: string, depth: number): string | null {
-  if (depth > 3 || value === null || typeof value !== 'object') return null;
+  // Raw bodies (CSV) arrive as a Buffer: only parsed JSON has members to look into.
+  if (depth > 3 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
   const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
   for (const [key, child] of entries) {
     const here = path === '' ? String(key) : `${path}.${key}`;
