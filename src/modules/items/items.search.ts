@@ -24,6 +24,16 @@ export interface ItemListInput {
   sort: ItemSort;
 }
 
+/** Filters that are one column equal to the parameter of the same name. */
+const EQUALS = [
+  ['caseId', 'i.case_id'],
+  ['seizureId', 'i.seizure_id'],
+  ['category', 'i.category'],
+  ['status', 'i.status'],
+  ['custodian', 'i.custodian_user_id'],
+  ['holder', 'i.holder_party_id'],
+] as const;
+
 const SORT_KEYS: Record<string, string> = {
   registered: 'i.registered_seq',
   evidenceNo: 'i.evidence_no',
@@ -62,34 +72,17 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
       params.qAny = `%${likeEscape(q.q)}%`;
     }
   }
-  if (q.caseId) {
-    where.push('i.case_id = @caseId');
-    params.caseId = q.caseId;
-  }
-  if (q.seizureId) {
-    where.push('i.seizure_id = @seizureId');
-    params.seizureId = q.seizureId;
-  }
-  if (q.category) {
-    where.push('i.category = @category');
-    params.category = q.category;
-  }
-  if (q.status) {
-    where.push('i.status = @status');
-    params.status = q.status;
+  for (const [name, column] of EQUALS) {
+    const value = q[name];
+    if (value) {
+      where.push(`${column} = @${name}`);
+      params[name] = value;
+    }
   }
   if (q.locationCode) {
     where.push(`i.location_code IN (WITH RECURSIVE sub(code) AS (SELECT @loc UNION ALL
       SELECT l2.code FROM locations l2 JOIN sub ON l2.parent_code = sub.code) SELECT code FROM sub)`);
     params.loc = parseLocationCode(q.locationCode).compact;
-  }
-  if (q.custodian) {
-    where.push('i.custodian_user_id = @custodian');
-    params.custodian = q.custodian;
-  }
-  if (q.holder) {
-    where.push('i.holder_party_id = @holder');
-    params.holder = q.holder;
   }
   if (q.checkedOut !== undefined)
     where.push(q.checkedOut ? "i.status = 'checked_out'" : "i.status <> 'checked_out'");
