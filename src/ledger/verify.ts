@@ -60,18 +60,38 @@ const MAX_DAMAGE = 20;
 /**
  * Streams the whole ledger once, in constant memory: contiguous seq, each hash and link, the
  * Merkle root at every signed checkpoint (from the database and from the plain checkpoint file),
- * the stored head, then the projections against a rebuild.
+ * the stored head, then the projections against a rebuild — all in one read snapshot, so appends
+ * made meanwhile by the service (this may run in a worker beside it) are simply not seen.
  */
 export function verifyLedger(db: Db, options: VerifyOptions): VerifyResult {
+  // The file before the snapshot: each checkpoint in it was signed after its events committed,
+  // so none can lie beyond the snapshot's head unless the ledger really lost its tail.
+  const fileLines = readCheckpointFile(options.checkpointFile ?? checkpointFileFor(db.path));
+  const wantProjections = options.projections ?? true;
+  const run = (scratch: Db | null) => {
+    const ownSnapshot = !db.sqlite.inTransaction;
+    if (ownSnapshot) db.sqlite.exec('BEGIN');
+    try {
+      return verifyInSnapshot(db, options, fileLines, scratch);
+    } finally {
+      if (ownSnapshot) db.sqlite.exec('COMMIT');
+    }
+  };
+  // The scratch database is attached before the snapshot begins (ATTACH is refused inside one).
+  return wantProjections ? withAttachedScratch(db, run) : run(null);
+}
+
+function verifyInSnapshot(
+  db: Db,
+  options: VerifyOptions,
+  fileLines: string[],
+  scratch: Db | null,
+): VerifyResult {
   const damage: Damage[] = [];
   const report = (d: Damage) => {
     if (damage.length < MAX_DAMAGE) damage.push(d);
   };
-  const checkpointNotes = loadCheckpointNotes(
-    db,
-    options.checkpointFile ?? checkpointFileFor(db.path),
-    report,
-  );
+  const checkpointNotes = loadCheckpointNotes(db, fileLines, report);
 
   let ledgerId: string | null = null;
   let key: { publicKey: ReturnType<typeof publicKeyFromRaw>; raw: Buffer } | null = null;
@@ -167,9 +187,9 @@ export function verifyLedger(db: Db, options: VerifyOptions): VerifyResult {
     });
   }
 
-  const doProjections = (options.projections ?? true) && !chainBroken;
-  if (doProjections) {
-    for (const d of compareProjections(db, options.projectors)) report(d);
+  const doProjections = scratch !== null && !chainBroken;
+  if (scratch) {
+    for (const d of rebuildAndCompare(db, scratch, options.projectors)) report(d);
   }
   damage.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
   return {
@@ -212,34 +232,36 @@ function readGenesis(row: EventRow): { ledgerId: string; publicKeyRaw: Buffer } 
   }
 }
 
+function readCheckpointFile(file: string | null): string[] {
+  return file && existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+}
+
 /** Checkpoint notes by tree size, from the table and from the plain file; they must agree. */
-function loadCheckpointNotes(db: Db, file: string | null, report: (d: Damage) => void): Map<number, string> {
+function loadCheckpointNotes(db: Db, fileLines: string[], report: (d: Damage) => void): Map<number, string> {
   const notes = new Map<number, string>();
   for (const row of db.sqlite
     .prepare('SELECT tree_size, note FROM checkpoints')
     .iterate() as IterableIterator<Pick<CheckpointRow, 'tree_size' | 'note'>>) {
     notes.set(row.tree_size, row.note);
   }
-  if (file && existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      let parsed: { treeSize?: unknown; note?: unknown };
-      try {
-        parsed = JSON.parse(line) as typeof parsed;
-      } catch {
-        continue;
-      }
-      if (typeof parsed.treeSize !== 'number' || typeof parsed.note !== 'string') continue;
-      const known = notes.get(parsed.treeSize);
-      if (known !== undefined && known !== parsed.note) {
-        report({
-          kind: 'checkpoint_mismatch',
-          seq: parsed.treeSize,
-          detail: `the checkpoint file and the database disagree about the checkpoint at ${parsed.treeSize}`,
-        });
-      }
-      notes.set(parsed.treeSize, parsed.note);
+  for (const line of fileLines) {
+    if (!line.trim()) continue;
+    let parsed: { treeSize?: unknown; note?: unknown };
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      continue;
     }
+    if (typeof parsed.treeSize !== 'number' || typeof parsed.note !== 'string') continue;
+    const known = notes.get(parsed.treeSize);
+    if (known !== undefined && known !== parsed.note) {
+      report({
+        kind: 'checkpoint_mismatch',
+        seq: parsed.treeSize,
+        detail: `the checkpoint file and the database disagree about the checkpoint at ${parsed.treeSize}`,
+      });
+    }
+    notes.set(parsed.treeSize, parsed.note);
   }
   return new Map([...notes.entries()].sort((a, b) => a[0] - b[0]));
 }
@@ -274,32 +296,41 @@ export function withScratchDb<T>(fn: (scratch: Db, path: string) => T): T {
   }
 }
 
-/** Rebuilds the projections on a scratch database and lists every table that differs. */
-export function compareProjections(db: Db, projectors: readonly Projector[]): Damage[] {
+/** A scratch database with the projection schema, attached to `db` as `rebuilt` while `fn` runs. */
+function withAttachedScratch<T>(db: Db, fn: (scratch: Db) => T): T {
   return withScratchDb((scratch, path) => {
-    rebuildInto(db, scratch, projectors);
-    scratch.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const found: Damage[] = [];
     db.sqlite.prepare('ATTACH DATABASE ? AS rebuilt').run(path);
     try {
-      for (const table of projectors.flatMap((p) => p.tables)) {
-        const diff = db.sqlite
-          .prepare(
-            `SELECT (SELECT count(*) FROM (SELECT * FROM main."${table}" EXCEPT SELECT * FROM rebuilt."${table}")) AS extra,
-                    (SELECT count(*) FROM (SELECT * FROM rebuilt."${table}" EXCEPT SELECT * FROM main."${table}")) AS missing`,
-          )
-          .get() as { extra: number; missing: number };
-        if (diff.extra || diff.missing) {
-          found.push({
-            kind: 'projection_mismatch',
-            seq: null,
-            detail: `table ${table}: ${diff.extra} stored row(s) not in the rebuild, ${diff.missing} rebuilt row(s) not stored`,
-          });
-        }
-      }
+      return fn(scratch);
     } finally {
       db.sqlite.prepare('DETACH DATABASE rebuilt').run();
     }
-    return found;
   });
+}
+
+/** Rebuilds the projections on a scratch database and lists every table that differs. */
+export function compareProjections(db: Db, projectors: readonly Projector[]): Damage[] {
+  return withAttachedScratch(db, (scratch) => rebuildAndCompare(db, scratch, projectors));
+}
+
+function rebuildAndCompare(db: Db, scratch: Db, projectors: readonly Projector[]): Damage[] {
+  rebuildInto(db, scratch, projectors);
+  scratch.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const found: Damage[] = [];
+  for (const table of projectors.flatMap((p) => p.tables)) {
+    const diff = db.sqlite
+      .prepare(
+        `SELECT (SELECT count(*) FROM (SELECT * FROM main."${table}" EXCEPT SELECT * FROM rebuilt."${table}")) AS extra,
+                (SELECT count(*) FROM (SELECT * FROM rebuilt."${table}" EXCEPT SELECT * FROM main."${table}")) AS missing`,
+      )
+      .get() as { extra: number; missing: number };
+    if (diff.extra || diff.missing) {
+      found.push({
+        kind: 'projection_mismatch',
+        seq: null,
+        detail: `table ${table}: ${diff.extra} stored row(s) not in the rebuild, ${diff.missing} rebuilt row(s) not stored`,
+      });
+    }
+  }
+  return found;
 }

@@ -6,10 +6,8 @@ import { defineRoute } from '../../http/route';
 import { z } from '../../http/zod';
 import { eventRowPages, exportLineOf } from '../../ledger/events-read';
 import type { Ledger } from '../../ledger/ledger';
-import { verifyLedger } from '../../ledger/verify';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { VERSION } from '../../version';
-import { projectors } from '../projectors';
 import {
   CheckpointListQuery,
   CheckpointListSchema,
@@ -17,6 +15,7 @@ import {
   VerifyQuery,
   VerifyResultSchema,
 } from './ledger.contract';
+import { verifyOffThread } from './verify.run';
 
 const tags = ['Ledger'];
 
@@ -118,7 +117,7 @@ export const ledgerRoutes = [
       description: 'The verification result (ok: false names the first bad seq)',
       schema: VerifyResultSchema,
     },
-    handler: ({ app, query }) => verifyLedger(app.db, { projectors, full: query.full }),
+    handler: ({ app, query }) => verifyOffThread(app.db, query.full),
   }),
   defineRoute({
     method: 'get',

@@ -1,0 +1,36 @@
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../../db/open';
+import { type VerifyResult, verifyLedger } from '../../ledger/verify';
+import { projectors } from '../projectors';
+
+const running = new WeakMap<Db, Map<boolean, Promise<VerifyResult>>>();
+
+/**
+ * Verifies the ledger off the event loop: a worker thread opens its own connection and reads one
+ * snapshot. Requests that arrive while one runs share its answer. An in-memory database (tests)
+ * cannot be opened twice, so it is verified in place.
+ */
+export function verifyOffThread(db: Db, full: boolean): Promise<VerifyResult> {
+  if (db.path === ':memory:') return Promise.resolve(verifyLedger(db, { projectors, full }));
+  let byMode = running.get(db);
+  if (!byMode) {
+    byMode = new Map();
+    running.set(db, byMode);
+  }
+  const inFlight = byMode.get(full);
+  if (inFlight) return inFlight;
+  const started = new Promise<VerifyResult>((resolve, reject) => {
+    const worker = new Worker(new URL('./verify.worker.mjs', import.meta.url), {
+      workerData: { dbPath: db.path, full },
+    });
+    worker.once('message', (m: { ok: true; result: VerifyResult } | { ok: false; error: string }) =>
+      m.ok ? resolve(m.result) : reject(new Error(m.error)),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the verify worker stopped with code ${code}`));
+    });
+  }).finally(() => byMode.delete(full));
+  byMode.set(full, started);
+  return started;
+}
