@@ -7,6 +7,7 @@ import type { z } from '../../http/zod';
 import type { EventData, Tx } from '../../ledger/types';
 import { type EvidenceNo, parseEvidenceNo } from '../../lib/codes';
 import type { ItemStatus } from '../items/items.enums';
+import type { ItemRow } from '../items/items.service';
 import { getLocation } from '../locations/locations.service';
 import { getParty } from '../parties/parties.service';
 import { allows } from '../users/roles';
@@ -37,21 +38,23 @@ export interface CustodyState {
   lastSeq: number;
 }
 
-interface CustodyRow {
-  evidence_no: string;
-  status: ItemStatus;
-  location_code: string | null;
-  custodian_user_id: string | null;
-  holder_party_id: string | null;
-  checkout_purpose: string | null;
-  due_at: string | null;
-  seal_no: string | null;
-  condition: string | null;
-  value_minor: number | null;
-  value_currency: string | null;
-  value_as_of: string | null;
-  last_seq: number;
-}
+/** The custody columns of an item row (the items module owns the row's shape). */
+type CustodyRow = Pick<
+  ItemRow,
+  | 'evidence_no'
+  | 'status'
+  | 'location_code'
+  | 'custodian_user_id'
+  | 'holder_party_id'
+  | 'checkout_purpose'
+  | 'due_at'
+  | 'seal_no'
+  | 'condition'
+  | 'value_minor'
+  | 'value_currency'
+  | 'value_as_of'
+  | 'last_seq'
+>;
 
 const SELECT_STATE = `SELECT evidence_no, status, location_code, custodian_user_id, holder_party_id,
   checkout_purpose, due_at, seal_no, condition, value_minor, value_currency, value_as_of, last_seq
