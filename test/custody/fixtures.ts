@@ -4,6 +4,7 @@ import type { Role } from '../../src/modules/users/roles';
 import type { TestApp } from '../helpers/app';
 import { auth } from '../helpers/app';
 import { makeCase } from '../helpers/factories';
+import { seizureBody } from '../items/fixtures';
 
 let locationCounter = 0;
 
@@ -47,21 +48,7 @@ export async function makeItems(t: TestApp, n = 1): Promise<string[]> {
   const c = await makeCase(t);
   const { ledger } = t.app.locals.ctx;
   return ledger.writeNow((tx) => {
-    const seizure = recordSeizure(
-      tx,
-      c.id,
-      {
-        farmName: 'Ферма «Қуат»',
-        region: 'Pavlodar Region (Ekibastuz)',
-        address: 'Ekibastuz, industrial zone 4',
-        seizedAt: '2022-02-14T06:30:00+06:00',
-        seizingOfficer: 'Capt. A. Nurlanov',
-        warrantRef: 'Order 7-2022/114',
-        legalGround: 'illegal_grid_connection',
-        outcome: 'terminated',
-      },
-      t.userIds.clerk,
-    );
+    const seizure = recordSeizure(tx, c.id, seizureBody(), t.userIds.clerk);
     const out: string[] = [];
     for (let i = 0; i < n; i++) {
       itemCounter += 1;

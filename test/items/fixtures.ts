@@ -11,8 +11,8 @@ export function seizureBody(overrides: Record<string, unknown> = {}) {
     seizedAt: '2022-02-14T06:30:00+06:00',
     seizingOfficer: 'Capt. A. Nurlanov',
     warrantRef: 'Order 7-2022/114',
-    legalGround: 'illegal_grid_connection',
-    outcome: 'terminated',
+    legalGround: 'illegal_grid_connection' as const,
+    outcome: 'terminated' as const,
     estimatedLoadKw: 4200,
     ...overrides,
   };
