@@ -1,15 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/open';
-import type { Role } from '../modules/users/roles';
-import { authenticateToken } from '../modules/users/users.service';
-import { AppError } from './errors';
+import { AppError } from '../lib/errors';
+import { type AuthUser, authenticateToken } from '../modules/users/users.service';
 
-export interface AuthUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-}
+export type { AuthUser };
 
 declare global {
   namespace Express {

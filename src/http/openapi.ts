@@ -1,9 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { ERROR_STATUS } from '../lib/errors';
+import { z } from '../lib/zod';
 import { PERMISSIONS } from '../modules/users/roles';
 import { VERSION } from '../version';
-import { ERROR_STATUS } from './errors';
 import { type AnyRoute, openApiPath } from './route';
-import { z } from './zod';
 
 const Problem = z
   .object({

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { AppError, type ErrorCode } from './errors';
+import { AppError, type ErrorCode } from '../lib/errors';
 
 export const PROBLEM_TYPE_BASE = 'https://custody-ledger.dev/problems/';
 

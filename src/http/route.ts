@@ -7,10 +7,10 @@ import express, {
 } from 'express';
 import type { ZodType } from 'zod';
 import type { AppContext } from '../context';
+import { AppError } from '../lib/errors';
+import type { z } from '../lib/zod';
 import { allows, type Permission } from '../modules/users/roles';
 import type { AuthUser } from './auth';
-import { AppError } from './errors';
-import type { z } from './zod';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;

@@ -1,5 +1,5 @@
-import { AppError } from '../http/errors';
 import { dammDigit } from './damm';
+import { AppError } from './errors';
 
 /**
  * Evidence numbers and location codes (DESIGN.md): `EV` + 2-digit year + 7-digit serial + Damm digit
@@ -69,16 +69,6 @@ export function parseEvidenceNo(text: string): EvidenceNo {
     );
   }
   return formatEvidenceNo(Number(yy), Number(serial));
-}
-
-/** True when the text is a well-formed evidence number with the right check digit. */
-export function isEvidenceNo(text: string): boolean {
-  try {
-    parseEvidenceNo(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function formatLocationCode(serial: number): LocationCode {

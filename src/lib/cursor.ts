@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors';
+import { AppError } from './errors';
 
 /** Opaque pagination cursors: base64url of a small JSON position, so clients cannot depend on it. */
 export function encodeCursor(position: Record<string, string | number>): string {

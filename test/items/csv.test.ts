@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/errors';
+import { AppError } from '../../src/lib/errors';
 import { isFormulaLike, readItemsCsv } from '../../src/modules/items/items.csv';
 
 const CHARS = [

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/errors';
 import { canonicalJson } from '../../src/ledger/canonical';
 import { openCheckpoint } from '../../src/ledger/checkpoint';
 import { sha256Hex, ZERO_HASH } from '../../src/ledger/hash';
 import { Ledger } from '../../src/ledger/ledger';
 import { generateSigner } from '../../src/ledger/signer';
+import { AppError } from '../../src/lib/errors';
 import { projectors } from '../../src/modules/projectors';
 import { makeLedger } from '../helpers/ledger';
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/errors';
 import {
   formatEvidenceNo,
   formatLocationCode,
@@ -8,6 +7,7 @@ import {
   parseLocationCode,
 } from '../../src/lib/codes';
 import { dammDigit, dammValid } from '../../src/lib/damm';
+import { AppError } from '../../src/lib/errors';
 
 const digits = (n: number) =>
   fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));

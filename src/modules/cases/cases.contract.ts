@@ -1,5 +1,5 @@
-import { IsoDateSchema, OccurredAtSchema, PageQuery, pageSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
+import { IsoDateSchema, OccurredAtSchema, PageQuery, pageSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 import { CASE_STATUSES } from './cases.enums';
 
 export const CaseStatusSchema = z.enum(CASE_STATUSES);

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open';
-import { z } from '../../http/zod';
+import { z } from '../../lib/zod';
 import { ItemCategorySchema, ItemStatusSchema } from '../items/items.contract';
 import { emptyItemTotals, mwhPerDay, summariseCaseItems } from '../items/items.summary';
 import { SiteOutcomeSchema } from '../seizures/seizures.contract';

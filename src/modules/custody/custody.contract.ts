@@ -1,5 +1,5 @@
-import { IsoDateSchema, OccurredAtSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
+import { IsoDateSchema, OccurredAtSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 import { ITEM_STATUSES } from '../items/items.enums';
 import { LocationCodeInput } from '../locations/locations.contract';
 import { CUSTODY_EVENT_TYPES } from './state-machine';
@@ -178,13 +178,6 @@ export const CustodyEventBody = z
   ])
   .openapi('CustodyEvent');
 export type CustodyEventInput = z.infer<typeof CustodyEventBody>;
-
-export const EvidenceNoParams = z.object({
-  evidenceNo: z.string().min(1).max(40).openapi({
-    description: 'Evidence number, compact or printed, any case',
-    example: 'EV2600671238',
-  }),
-});
 
 export const CustodyEventTypeSchema = z.enum(CUSTODY_EVENT_TYPES);
 

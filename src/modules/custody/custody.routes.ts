@@ -1,9 +1,9 @@
 import { defineRoute } from '../../http/route';
+import { EvidenceNoParams } from '../../lib/contract';
 import {
   BatchBody,
   BatchResultSchema,
   CustodyEventBody,
-  EvidenceNoParams,
   HistorySchema,
   MAX_BATCH,
   RecordedEventSchema,

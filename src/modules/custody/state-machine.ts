@@ -1,4 +1,4 @@
-import { ITEM_STATUSES, type ItemStatus, TERMINAL_STATUSES } from '../items/items.enums';
+import { type ItemStatus, TERMINAL_STATUSES } from '../items/items.enums';
 
 /**
  * The custody events posted to `POST /items/:evidenceNo/events` (the `type` of the request body).
@@ -148,5 +148,3 @@ export function allowedTypes(status: ItemStatus): ItemEventType[] {
 export function isTerminal(status: ItemStatus): boolean {
   return (TERMINAL_STATUSES as readonly ItemStatus[]).includes(status);
 }
-
-export { ITEM_STATUSES };

@@ -1,5 +1,5 @@
-import { OccurredAtSchema, PageQuery, pageSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
+import { EvidenceNoInput, OccurredAtSchema, PageQuery, pageSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 import { ITEM_CATEGORIES, ITEM_STATUSES } from './items.enums';
 
 /** Field limits shared by the JSON schemas and the CSV reader. */
@@ -21,13 +21,6 @@ export const ItemCategorySchema = z.enum(ITEM_CATEGORIES);
 export const ItemStatusSchema = z.enum(ITEM_STATUSES);
 
 /** An evidence number as typed or scanned: either form, any case (checked by the service). */
-export const EvidenceNoInput = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .openapi({ description: 'Evidence number, compact or printed, any case', example: 'EV-26-0067123-8' });
-
 const optText = (max: number) => z.string().trim().max(max).nullish();
 
 /** The fields of one item, as POST /items and the JSON form of the import take them. */
@@ -164,7 +157,6 @@ export const ItemListQuery = PageQuery.extend({
 });
 
 export const ItemListSchema = pageSchema(ItemSchema, 'ItemList');
-export const EvidenceNoParams = z.object({ evidenceNo: EvidenceNoInput });
 
 export const RowErrorSchema = z
   .object({

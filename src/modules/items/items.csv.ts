@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../lib/errors';
 import { IMPORT_MAX_ROWS, ITEM_LIMITS } from './items.contract';
 import { ITEM_CATEGORIES, type ItemCategory } from './items.enums';
 import { type ImportRow, type ItemInput, type RowError, rowsInvalid, tooManyRows } from './items.input';

@@ -1,6 +1,6 @@
-import { AppError } from '../../http/errors';
-import type { z } from '../../http/zod';
 import { parseEvidenceNo } from '../../lib/codes';
+import { AppError } from '../../lib/errors';
+import type { z } from '../../lib/zod';
 import { IMPORT_MAX_ROWS, ItemFields } from './items.contract';
 import type { ItemCategory } from './items.enums';
 

@@ -1,9 +1,9 @@
-import { AppError } from '../../http/errors';
 import { defineRoute } from '../../http/route';
+import { EvidenceNoParams } from '../../lib/contract';
+import { AppError } from '../../lib/errors';
 import { getCase } from '../cases/cases.service';
 import { getSeizureOfCase } from '../seizures/seizures.service';
 import {
-  EvidenceNoParams,
   ImportBody,
   ImportQuery,
   ImportResultSchema,

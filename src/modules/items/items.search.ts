@@ -1,9 +1,9 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { pageOf } from '../../http/common.contract';
-import { AppError } from '../../http/errors';
 import { parseEvidenceNo, parseLocationCode } from '../../lib/codes';
+import { pageOf } from '../../lib/contract';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { AppError } from '../../lib/errors';
 import type { ItemSort } from './items.contract';
 import type { ItemCategory, ItemStatus } from './items.enums';
 import { toView, VIEW_SELECT, type ViewRow } from './items.view';

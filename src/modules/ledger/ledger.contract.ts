@@ -1,6 +1,6 @@
-import { PageQuery, pageSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
 import { DAMAGE_KINDS } from '../../ledger/verify';
+import { PageQuery, pageSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 
 export const HeadSchema = z
   .object({

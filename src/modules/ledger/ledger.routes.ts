@@ -3,10 +3,10 @@ import type { Response } from 'express';
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
 import { defineRoute } from '../../http/route';
-import { z } from '../../http/zod';
 import { eventRowPages, exportLineOf } from '../../ledger/events-read';
 import type { Ledger } from '../../ledger/ledger';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { z } from '../../lib/zod';
 import { VERSION } from '../../version';
 import {
   CheckpointListQuery,

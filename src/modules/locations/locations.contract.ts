@@ -1,5 +1,5 @@
-import { PageQuery, pageSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
+import { PageQuery, pageSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 import { ItemSchema } from '../items/items.contract';
 import { LOCATION_KINDS } from './locations.enums';
 

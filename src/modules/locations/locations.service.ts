@@ -1,9 +1,9 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { formatLocationCode, parseLocationCode } from '../../lib/codes';
 import { afterKey, keyPage } from '../../lib/cursor';
+import { AppError } from '../../lib/errors';
 import { listItems } from '../items/items.service';
 import { LOCATION_KINDS, type LocationKind } from './locations.enums';
 

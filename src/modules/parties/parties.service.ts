@@ -1,8 +1,8 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { afterKey, keyPage } from '../../lib/cursor';
+import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { PartyKind } from './parties.enums';
 

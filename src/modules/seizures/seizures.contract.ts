@@ -1,5 +1,5 @@
-import { OccurredAtSchema, PageQuery, pageSchema } from '../../http/common.contract';
-import { z } from '../../http/zod';
+import { OccurredAtSchema, PageQuery, pageSchema } from '../../lib/contract';
+import { z } from '../../lib/zod';
 import { LEGAL_GROUNDS, SITE_OUTCOMES } from './seizures.enums';
 
 export const LegalGroundSchema = z.enum(LEGAL_GROUNDS);

@@ -1,10 +1,10 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { checkOccurredAt } from '../../http/common.contract';
-import { AppError } from '../../http/errors';
 import type { Actor, Tx } from '../../ledger/types';
 import { afterKey, keyPage } from '../../lib/cursor';
+import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { checkOccurredAt } from '../../lib/time';
 import { getCase } from '../cases/cases.service';
 import type { LegalGround, SiteOutcome } from './seizures.enums';
 

@@ -1,4 +1,4 @@
-import { z } from '../../http/zod';
+import { z } from '../../lib/zod';
 import { ROLES } from './roles';
 
 export const RoleSchema = z.enum(ROLES).openapi({ description: 'One role per user.' });

@@ -1,5 +1,5 @@
 import { defineRoute } from '../../http/route';
-import { z } from '../../http/zod';
+import { z } from '../../lib/zod';
 import {
   ChangeRoleBody,
   CreateUserBody,

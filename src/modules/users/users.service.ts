@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import type { AuthUser } from '../../http/auth';
-import { AppError } from '../../http/errors';
 import { sha256Hex } from '../../ledger/hash';
 import type { Actor, Tx } from '../../ledger/types';
+import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Role } from './roles';
+
+/** Who a request or command acts as: the user its token (or the shell) names. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
 
 /** Every token starts with this, so a leaked one is recognisable (and secret scanners can match it). */
 export const TOKEN_PREFIX = 'cdy_';

@@ -71,5 +71,3 @@ export class AppError extends Error {
     this.extra = extra;
   }
 }
-
-export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} was not found`);
