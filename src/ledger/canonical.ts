@@ -1,4 +1,5 @@
 import canonicalize from 'canonicalize';
+import type { LedgerEvent } from './types';
 
 /** RFC 8785 (JCS) canonical JSON of a value; `undefined` members are dropped as JSON drops them. */
 export function canonicalJson(value: unknown): string {
@@ -7,17 +8,8 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** The members of an event that are hashed: everything but `hash`. */
-export interface EventEnvelope {
-  seq: number;
-  type: string;
-  entityType: string;
-  entityId: string;
-  occurredAt: string;
-  recordedAt: string;
-  actor: string;
-  prevHash: string;
-}
+/** The members of an event that are hashed, beside its `data`: everything but `hash`. */
+export type EventEnvelope = Omit<LedgerEvent, 'data' | 'hash'>;
 
 /**
  * The RFC 8785 text of an event without its `hash`, built from an already canonical `data` text.

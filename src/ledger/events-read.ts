@@ -1,19 +1,30 @@
 import type { Db } from '../db/open';
-import { canonicalEventText } from './canonical';
+import type { RowOf } from '../db/rows';
+import { prepared } from '../db/statements';
+import { canonicalEventText, type EventEnvelope } from './canonical';
+import type { events } from './ledger.schema';
 import type { LedgerEvent } from './types';
 
 /** An events row as stored: `data` is its canonical JSON text. */
-export interface EventRow {
-  seq: number;
-  type: string;
-  entity_type: string;
-  entity_id: string;
-  occurred_at: string;
-  recorded_at: string;
-  actor: string;
-  data: string;
-  prev_hash: string;
-  hash: string;
+export type EventRow = RowOf<typeof events>;
+
+/** One event row by its sequence number. */
+export function eventRowAt(db: Db, seq: number): EventRow | undefined {
+  return prepared(db, 'SELECT * FROM events WHERE seq = ?').get(seq) as EventRow | undefined;
+}
+
+/** The types of an entity's events after `afterSeq`, in ledger order (the events_entity index). */
+export function entityEventTypesAfter(
+  db: Db,
+  entityType: string,
+  entityId: string,
+  afterSeq: number,
+): string[] {
+  const rows = prepared(
+    db,
+    'SELECT type FROM events WHERE entity_type = ? AND entity_id = ? AND seq > ? ORDER BY seq',
+  ).all(entityType, entityId, afterSeq) as { type: string }[];
+  return rows.map((r) => r.type);
 }
 
 export function iterateEventRows(db: Db, fromSeq = 1): IterableIterator<EventRow> {
@@ -22,7 +33,7 @@ export function iterateEventRows(db: Db, fromSeq = 1): IterableIterator<EventRow
     .iterate(fromSeq) as IterableIterator<EventRow>;
 }
 
-export function envelopeOf(row: EventRow) {
+export function envelopeOf(row: EventRow): EventEnvelope {
   return {
     seq: row.seq,
     type: row.type,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/ledger/events-read';
 import { sha256Hex } from '../../src/ledger/hash';
 import { ROLES } from '../../src/modules/users/roles';
 import { auth, makeTestApp } from '../helpers/app';
@@ -7,15 +8,6 @@ import { expectProblem } from '../helpers/problem';
 
 const t = makeTestApp();
 const admin = () => auth(t.tokens.admin);
-
-interface EventRow {
-  seq: number;
-  type: string;
-  entity_type: string;
-  entity_id: string;
-  actor: string;
-  data: string;
-}
 
 /** The events appended since `seq`, oldest first. */
 function eventsAfter(seq: number): EventRow[] {

@@ -1,5 +1,6 @@
 import { defineRoute } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
+import { recordBatch } from './custody.batch';
 import {
   BatchBody,
   BatchResultSchema,
@@ -8,7 +9,7 @@ import {
   MAX_BATCH,
   RecordedEventSchema,
 } from './custody.contract';
-import * as custody from './custody.service';
+import { recordEvent } from './custody.service';
 import { itemHistory } from './history.service';
 
 const tags = ['Custody'];
@@ -47,7 +48,7 @@ export const custodyRoutes = [
     },
     errors: [...EVENT_ERRORS, 'forbidden'],
     handler: ({ app, params, body, user }) =>
-      app.ledger.write((tx) => custody.recordEvent(tx, params.evidenceNo, body, user)),
+      app.ledger.write((tx) => recordEvent(tx, params.evidenceNo, body, user)),
   }),
   defineRoute({
     method: 'get',
@@ -73,6 +74,6 @@ export const custodyRoutes = [
     bodyLimit: '10mb',
     response: { status: 201, description: 'Every event recorded', schema: BatchResultSchema },
     errors: ['batch_invalid'],
-    handler: ({ app, body, user }) => app.ledger.write((tx) => custody.recordBatch(tx, body.events, user)),
+    handler: ({ app, body, user }) => app.ledger.write((tx) => recordBatch(tx, body.events, user)),
   }),
 ];

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
 import { userNames } from '../users/users.service';
-import { getCustodyState } from './custody.service';
+import { getCustodyState } from './custody.state';
 
 export interface HistoryEntry {
   seq: number;

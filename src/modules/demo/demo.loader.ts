@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context';
 import type { Tx } from '../../ledger/types';
 import { openCase } from '../cases/cases.service';
-import { type BatchEntry, recordBatch } from '../custody/custody.service';
+import { type BatchEntry, recordBatch } from '../custody/custody.batch';
 import { readItemsJson } from '../items/items.input';
 import { importItems } from '../items/items.service';
 import { createLocation } from '../locations/locations.service';

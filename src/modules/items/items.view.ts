@@ -1,37 +1,10 @@
+import type { RowOf } from '../../db/rows';
 import { formatLocationCode } from '../../lib/codes';
 import type { ItemCategory, ItemStatus } from './items.enums';
+import type { items } from './items.schema';
 
-/** The stored row, as the items table holds it. */
-export interface ItemRow {
-  evidence_no: string;
-  year: number;
-  serial: number;
-  case_id: string;
-  seizure_id: string;
-  category: ItemCategory;
-  make: string | null;
-  model: string | null;
-  serial_number: string | null;
-  quantity: number;
-  unit: string;
-  hashrate_ths: number | null;
-  power_w: number | null;
-  seal_no: string | null;
-  condition: string | null;
-  description: string | null;
-  parent_evidence_no: string | null;
-  status: ItemStatus;
-  location_code: string | null;
-  custodian_user_id: string | null;
-  holder_party_id: string | null;
-  checkout_purpose: string | null;
-  due_at: string | null;
-  value_minor: number | null;
-  value_currency: string | null;
-  value_as_of: string | null;
-  registered_seq: number;
-  last_seq: number;
-}
+/** The stored row, as the items table holds it (typed by the schema; see src/db/rows.ts). */
+export type ItemRow = RowOf<typeof items>;
 
 export interface ViewRow extends ItemRow {
   location_path: string | null;

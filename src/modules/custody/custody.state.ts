@@ -1,0 +1,76 @@
+import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
+import { type EvidenceNo, parseEvidenceNo } from '../../lib/codes';
+import { AppError } from '../../lib/errors';
+import type { ItemStatus } from '../items/items.enums';
+import type { ItemRow } from '../items/items.service';
+
+/** An item's custody state, as the custody projector keeps it on the items row. */
+export interface CustodyState {
+  evidenceNo: string;
+  status: ItemStatus;
+  locationCode: string | null;
+  custodianUserId: string | null;
+  holderPartyId: string | null;
+  checkoutPurpose: string | null;
+  dueAt: string | null;
+  sealNo: string | null;
+  condition: string | null;
+  valuation: { amountMinor: number; currency: string; asOf: string } | null;
+  lastSeq: number;
+}
+
+/** The custody columns of an item row (the items module owns the row's shape). */
+type CustodyRow = Pick<
+  ItemRow,
+  | 'evidence_no'
+  | 'status'
+  | 'location_code'
+  | 'custodian_user_id'
+  | 'holder_party_id'
+  | 'checkout_purpose'
+  | 'due_at'
+  | 'seal_no'
+  | 'condition'
+  | 'value_minor'
+  | 'value_currency'
+  | 'value_as_of'
+  | 'last_seq'
+>;
+
+const SELECT_STATE = `SELECT evidence_no, status, location_code, custodian_user_id, holder_party_id,
+  checkout_purpose, due_at, seal_no, condition, value_minor, value_currency, value_as_of, last_seq
+  FROM items WHERE evidence_no = ?`;
+
+const toState = (r: CustodyRow): CustodyState => ({
+  evidenceNo: r.evidence_no,
+  status: r.status,
+  locationCode: r.location_code,
+  custodianUserId: r.custodian_user_id,
+  holderPartyId: r.holder_party_id,
+  checkoutPurpose: r.checkout_purpose,
+  dueAt: r.due_at,
+  sealNo: r.seal_no,
+  condition: r.condition,
+  valuation:
+    r.value_minor === null || r.value_currency === null || r.value_as_of === null
+      ? null
+      : { amountMinor: r.value_minor, currency: r.value_currency, asOf: r.value_as_of },
+  lastSeq: r.last_seq,
+});
+
+/** The custody state of a compact evidence number, or null when no such item exists. */
+export function findCustodyState(db: Db, compact: string): CustodyState | null {
+  const row = prepared(db, SELECT_STATE).get(compact) as CustodyRow | undefined;
+  return row ? toState(row) : null;
+}
+
+/** Parses the number (either form, any case) and loads the item's custody state; 404 item_not_found. */
+export function getCustodyState(db: Db, evidenceNoText: string): CustodyState & { parsed: EvidenceNo } {
+  const parsed = parseEvidenceNo(evidenceNoText);
+  const state = findCustodyState(db, parsed.compact);
+  if (!state) {
+    throw new AppError('item_not_found', `no item "${parsed.compact}"`, { evidenceNo: parsed.compact });
+  }
+  return { ...state, parsed };
+}
