@@ -8,6 +8,9 @@ import { checkpointFileFor } from './ledger/ledger';
 import { rebuildProjections } from './ledger/rebuild';
 import { compareProjections, verifyLedger } from './ledger/verify';
 import { AppError } from './lib/errors';
+import { ledgerChecks } from './modules/checks';
+import { documentManifest } from './modules/documents/documents.service';
+import { copyDocuments, documentsDirFor } from './modules/documents/documents.store';
 import { streamExport } from './modules/ledger/ledger.routes';
 import { projectors } from './modules/projectors';
 import { ROLES, type Role } from './modules/users/roles';
@@ -88,7 +91,12 @@ program
   .action((opts: { full?: boolean; projections: boolean; json?: boolean }) => {
     const db = openExisting();
     const started = Date.now();
-    const result = verifyLedger(db, { projectors, full: opts.full ?? false, projections: opts.projections });
+    const result = verifyLedger(db, {
+      projectors,
+      checks: ledgerChecks,
+      full: opts.full ?? false,
+      projections: opts.projections,
+    });
     db.sqlite.close();
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else if (result.ok) {
@@ -117,7 +125,8 @@ program
         await finished(out);
         writeFileSync(`${opts.out}.checkpoint`, cp.note);
         writeFileSync(`${opts.out}.pub.pem`, ledger.signer.publicKeyPem);
-        console.error(`exported ${cp.treeSize} events to ${opts.out} (+ .checkpoint, .pub.pem)`);
+        writeFileSync(`${opts.out}.documents`, documentManifest(db, cp.treeSize));
+        console.error(`exported ${cp.treeSize} events to ${opts.out} (+ .checkpoint, .pub.pem, .documents)`);
       }
     }),
   );
@@ -153,7 +162,12 @@ program
     const db = openExisting();
     await db.sqlite.backup(file);
     db.sqlite.close();
-    console.log(`backed up ${config.dbPath} to ${file}${copied ? ` (and ${file}.checkpoints)` : ''}`);
+    // After the database: a document is stored before the event citing it commits, so all are here.
+    const docs = copyDocuments(documentsDirFor(config.dbPath), documentsDirFor(file));
+    console.log(
+      `backed up ${config.dbPath} to ${file}${copied ? ` (and ${file}.checkpoints)` : ''}` +
+        (docs > 0 ? `, ${docs} document(s) to ${documentsDirFor(file)}` : ''),
+    );
   });
 
 program

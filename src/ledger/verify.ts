@@ -23,6 +23,9 @@ export const DAMAGE_KINDS = [
   'truncated',
   'state_mismatch',
   'projection_mismatch',
+  // What lives beside the ledger (VerifyOptions.checks): attached documents.
+  'document_missing',
+  'document_damaged',
 ] as const;
 export type DamageKind = (typeof DAMAGE_KINDS)[number];
 
@@ -53,7 +56,11 @@ export interface VerifyOptions {
   checkpointFile?: string | null;
   /** Rebuild the projections on a scratch database and compare (default true). */
   projections?: boolean;
+  /** Checks of what the events cite beside the database (src/modules/checks.ts), in the same snapshot. */
+  checks?: readonly LedgerCheck[];
 }
+
+export type LedgerCheck = (db: Db) => Damage[];
 
 const MAX_DAMAGE = 20;
 
@@ -186,6 +193,8 @@ function verifyInSnapshot(
       detail: 'the stored head differs from the chain',
     });
   }
+
+  if (!chainBroken) for (const check of options.checks ?? []) for (const d of check(db)) report(d);
 
   const doProjections = scratch !== null && !chainBroken;
   if (scratch) {

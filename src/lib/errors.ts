@@ -50,6 +50,10 @@ export const ERROR_STATUS = {
   user_disabled: 409,
   correction_target_invalid: 409,
   conflict: 409,
+  // Disposals and attached documents (issue 16, disposal)
+  document_type_mismatch: 400,
+  document_not_found: 404,
+  document_damaged: 500,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

@@ -1,6 +1,7 @@
 import type { Projector } from '../ledger/types';
 import { casesProjector } from './cases/cases.projector';
 import { custodyProjector } from './custody/custody.projector';
+import { documentsProjector } from './documents/documents.projector';
 import { itemsProjector } from './items/items.projector';
 import { locationsProjector } from './locations/locations.projector';
 import { partiesProjector } from './parties/parties.projector';
@@ -16,4 +17,5 @@ export const projectors: readonly Projector[] = [
   seizuresProjector,
   itemsProjector,
   custodyProjector,
+  documentsProjector,
 ];

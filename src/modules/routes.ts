@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../http/route';
 import { caseRoutes } from './cases/cases.routes';
 import { custodyRoutes } from './custody/custody.routes';
+import { documentRoutes } from './documents/documents.routes';
 import { itemRoutes } from './items/items.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { locationRoutes } from './locations/locations.routes';
@@ -18,4 +19,5 @@ export const routes: readonly AnyRoute[] = [
   ...seizureRoutes,
   ...itemRoutes,
   ...custodyRoutes,
+  ...documentRoutes,
 ];

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/open';
 import { type VerifyResult, verifyLedger } from '../../ledger/verify';
+import { ledgerChecks } from '../checks';
 import { projectors } from '../projectors';
 
 const running = new WeakMap<Db, Map<boolean, Promise<VerifyResult>>>();
@@ -11,7 +12,8 @@ const running = new WeakMap<Db, Map<boolean, Promise<VerifyResult>>>();
  * cannot be opened twice, so it is verified in place.
  */
 export function verifyOffThread(db: Db, full: boolean): Promise<VerifyResult> {
-  if (db.path === ':memory:') return Promise.resolve(verifyLedger(db, { projectors, full }));
+  if (db.path === ':memory:')
+    return Promise.resolve(verifyLedger(db, { projectors, full, checks: ledgerChecks }));
   let byMode = running.get(db);
   if (!byMode) {
     byMode = new Map();
