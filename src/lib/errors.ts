@@ -41,6 +41,10 @@ export const ERROR_STATUS = {
   party_not_found: 404,
   method_not_allowed: 405,
   // State
+  // Domain (issue 13): time order of an item's events, closed cases, the last admin
+  occurred_before_seizure: 409,
+  occurred_before_registration: 409,
+  occurred_before_previous_event: 409,
   username_taken: 409,
   duplicate_case_number: 409,
   duplicate_serial: 409,

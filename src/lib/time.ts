@@ -1,4 +1,4 @@
-import { AppError } from './errors';
+import { AppError, type ErrorCode } from './errors';
 
 /** Clock skew tolerated between a client and the server before a time counts as "in the future". */
 export const FUTURE_SKEW_MS = 60_000;
@@ -9,5 +9,38 @@ export function checkOccurredAt(occurredAt: string | undefined, now: Date): void
     throw new AppError('occurred_in_future', `occurredAt ${occurredAt} is in the future`, {
       field: 'occurredAt',
     });
+  }
+}
+
+/** A time an event may not precede: the code and words of its refusal, and the instant (RFC 3339). */
+export interface TimeBound {
+  code: Extract<ErrorCode, `occurred_before_${string}`>;
+  /** What the bound is, in words ("the item's registration (seq 12)"). */
+  what: string;
+  at: string;
+  seq?: number | undefined;
+}
+
+/**
+ * Refuses (409) an occurredAt before any of the bounds, naming the first one it precedes. Without an
+ * occurredAt the event is dated at its recording; a bound dated up to FUTURE_SKEW_MS ahead of the
+ * server (a client clock running fast, which checkOccurredAt accepts) does not refuse it.
+ */
+export function checkNotBefore(
+  occurredAt: string | undefined,
+  now: Date,
+  bounds: readonly TimeBound[],
+): void {
+  const at = occurredAt === undefined ? now.getTime() + FUTURE_SKEW_MS : Date.parse(occurredAt);
+  const shown = occurredAt ?? now.toISOString();
+  for (const bound of bounds) {
+    const limit = Date.parse(bound.at);
+    if (at < limit) {
+      throw new AppError(bound.code, `occurredAt ${shown} is before ${bound.what} at ${bound.at}`, {
+        field: 'occurredAt',
+        notBefore: bound.at,
+        ...(bound.seq !== undefined ? { boundSeq: bound.seq } : {}),
+      });
+    }
   }
 }

@@ -15,7 +15,10 @@ describe('POST /events/batch', () => {
     const b = await makeShelf(t, 'Shelf B');
     const before = t.head();
     const received = await batch(
-      evs.map((evidenceNo) => ({ evidenceNo, event: { type: 'received', locationCode: a.code } })),
+      evs.map((evidenceNo) => ({
+        evidenceNo,
+        event: { type: 'received', locationCode: a.code, occurredAt: '2022-02-20T09:00:00+05:00' },
+      })),
     );
     expect(received.status).toBe(201);
     expect(received.body).toMatchObject({ count: 240, firstSeq: before + 1, lastSeq: before + 240 });

@@ -42,7 +42,7 @@ let itemCounter = 0;
 
 /**
  * Registers `n` ASIC miners in a fresh case and seizure, through the items and seizures services
- * (the clerk as actor); returns their compact evidence numbers.
+ * (the clerk as actor), dated at the seizure as on site; returns their compact evidence numbers.
  */
 export async function makeItems(t: TestApp, n = 1): Promise<string[]> {
   const c = await makeCase(t);
@@ -68,6 +68,8 @@ export async function makeItems(t: TestApp, n = 1): Promise<string[]> {
           sealNo: `KZ-FMA ${String(itemCounter).padStart(7, '0')}`,
         },
         t.userIds.clerk,
+        tx.now,
+        seizure.seizedAt,
       );
       out.push(item.evidenceNo);
     }

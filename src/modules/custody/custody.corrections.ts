@@ -2,12 +2,12 @@ import type { Db } from '../../db/open';
 import { entityEventTypesAfter, eventRowAt } from '../../ledger/events-read';
 import type { EventData } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { checkOccurredAt } from '../../lib/time';
+import { checkNotBefore, checkOccurredAt } from '../../lib/time';
 import type { z } from '../../lib/zod';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
 import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
 import { DERIVED_MEMBERS, type FactInput, type Lookups, normalize } from './custody.references';
-import type { CustodyState } from './custody.state';
+import { type CustodyState, timeBoundsOf, timeOrder } from './custody.state';
 import { CUSTODY_EVENT_TYPES, itemEventTypeOf } from './state-machine';
 
 export type CorrectionInput = Extract<CustodyEventInput, { type: 'correction' }>;
@@ -46,7 +46,15 @@ export function correctionData(
       throw fieldError(`fields.${key}`, `"${key}" cannot be corrected`);
     }
   }
-  if (typeof input.fields.occurredAt === 'string') checkOccurredAt(input.fields.occurredAt, now);
+  if (typeof input.fields.occurredAt === 'string') {
+    // A corrected time stays in the future check and after the seizure and the registration.
+    checkOccurredAt(input.fields.occurredAt, now);
+    const bounds = timeOrder(timeBoundsOf(db, state.evidenceNo)).slice(
+      0,
+      targetType === 'registered' ? 1 : 2,
+    );
+    checkNotBefore(input.fields.occurredAt, now, bounds);
+  }
   let fields: EventData;
   if (targetType && (CUSTODY_EVENT_TYPES as readonly string[]).includes(targetType)) {
     const kept = Object.fromEntries(Object.entries(original).filter(([k]) => !DERIVED_MEMBERS.includes(k)));

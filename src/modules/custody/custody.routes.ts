@@ -28,6 +28,9 @@ const EVENT_ERRORS = [
   'due_in_past',
   'invalid_currency',
   'correction_target_invalid',
+  'occurred_before_seizure',
+  'occurred_before_registration',
+  'occurred_before_previous_event',
 ];
 
 export const custodyRoutes = [

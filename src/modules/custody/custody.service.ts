@@ -1,12 +1,18 @@
 import type { EventData, Tx } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { checkOccurredAt } from '../../lib/time';
+import { checkNotBefore, checkOccurredAt } from '../../lib/time';
 import { allows } from '../users/roles';
 import type { AuthUser } from '../users/users.service';
 import type { CustodyEventInput } from './custody.contract';
 import { correctionData } from './custody.corrections';
 import { derivedFrom, type Lookups, newLookups, normalize } from './custody.references';
-import { type CustodyState, findCustodyState, getCustodyState } from './custody.state';
+import {
+  type CustodyState,
+  findCustodyState,
+  getCustodyState,
+  timeBoundsOf,
+  timeOrder,
+} from './custody.state';
 import {
   allowedTypes,
   CUSTODY_EVENT_TYPES,
@@ -44,7 +50,8 @@ export interface AppendItemEvent<T extends ItemEventType> {
 
 /**
  * THE way to record an item event (custody, disposal, audits): checks occurredAt, loads the item,
- * checks the state machine (409 invalid_transition), then appends `item_<type>`; the custody
+ * checks the state machine (409 invalid_transition) and the time order (409 occurred_before_seizure,
+ * _registration, _previous_event), then appends `item_<type>`; the custody
  * projector updates the item row in the same transaction. Any refusal throws before the append.
  */
 export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<T>): Recorded<T> {
@@ -52,6 +59,7 @@ export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<
   checkOccurredAt(input.occurredAt, tx.now);
   const state = getCustodyState(tx.db, input.evidenceNo);
   checkTransition(state, input.type);
+  checkNotBefore(input.occurredAt, tx.now, timeOrder(timeBoundsOf(tx.db, state.evidenceNo)));
   const data = typeof input.data === 'function' ? input.data(state) : input.data;
   const event = tx.append({
     type: ledgerType(input.type),

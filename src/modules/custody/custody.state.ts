@@ -2,6 +2,7 @@ import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
 import { type EvidenceNo, parseEvidenceNo } from '../../lib/codes';
 import { AppError } from '../../lib/errors';
+import type { TimeBound } from '../../lib/time';
 import type { ItemStatus } from '../items/items.enums';
 import type { ItemRow } from '../items/items.service';
 
@@ -63,6 +64,44 @@ const toState = (r: CustodyRow): CustodyState => ({
 export function findCustodyState(db: Db, compact: string): CustodyState | null {
   const row = prepared(db, SELECT_STATE).get(compact) as CustodyRow | undefined;
   return row ? toState(row) : null;
+}
+
+/** The times an item's next event may not precede, in the order they are checked. */
+export interface TimeBounds {
+  seizedAt: string;
+  registeredAt: string;
+  registeredSeq: number;
+  lastAt: string;
+  lastSeq: number;
+}
+
+// Three primary-key lookups beside the item row: its seizure, its registration, its latest event.
+const SELECT_BOUNDS = `SELECT s.seized_at AS seizedAt, r.occurred_at AS registeredAt, i.registered_seq AS registeredSeq,
+  e.occurred_at AS lastAt, i.last_seq AS lastSeq
+  FROM items i JOIN seizures s ON s.id = i.seizure_id JOIN events r ON r.seq = i.registered_seq
+  JOIN events e ON e.seq = i.last_seq WHERE i.evidence_no = ?`;
+
+export function timeBoundsOf(db: Db, compact: string): TimeBounds {
+  return prepared(db, SELECT_BOUNDS).get(compact) as TimeBounds;
+}
+
+/** The bounds as checkNotBefore reads them: seizure, registration, then the latest event. */
+export function timeOrder(b: TimeBounds): TimeBound[] {
+  return [
+    { code: 'occurred_before_seizure', what: "the item's seizure", at: b.seizedAt },
+    {
+      code: 'occurred_before_registration',
+      what: `the item's registration (seq ${b.registeredSeq})`,
+      at: b.registeredAt,
+      seq: b.registeredSeq,
+    },
+    {
+      code: 'occurred_before_previous_event',
+      what: `the item's latest event (seq ${b.lastSeq})`,
+      at: b.lastAt,
+      seq: b.lastSeq,
+    },
+  ];
 }
 
 /** Parses the number (either form, any case) and loads the item's custody state; 404 item_not_found. */

@@ -50,6 +50,7 @@ export const itemRoutes = [
       'item_not_found',
       'invalid_parent',
       'invalid_check_digit',
+      'occurred_before_seizure',
     ],
     handler: ({ app, body, user }) => {
       const { caseId, seizureId, occurredAt, ...fields } = body;
@@ -80,6 +81,7 @@ export const itemRoutes = [
       'duplicate_serial',
       'too_many_rows',
       'payload_too_large',
+      'occurred_before_seizure',
     ],
     handler: ({ app, req, query, body, user }) => {
       getCase(app.db, query.caseId);

@@ -4,9 +4,9 @@ import type { Actor, Tx } from '../../ledger/types';
 import { type EvidenceNo, formatEvidenceNo, parseEvidenceNo, SERIAL_MAX } from '../../lib/codes';
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { checkOccurredAt } from '../../lib/time';
+import { checkNotBefore, checkOccurredAt } from '../../lib/time';
 import { getCase } from '../cases/cases.service';
-import { getSeizureOfCase } from '../seizures/seizures.service';
+import { getSeizureOfCase, type SeizureView } from '../seizures/seizures.service';
 import { type ImportRow, type ItemInput, type RowError, rowsInvalid } from './items.input';
 import { type ItemRow, type ItemView, toView, VIEW_SELECT, type ViewRow } from './items.view';
 
@@ -90,6 +90,13 @@ function parentProblem(
   return null;
 }
 
+/** An item is registered at or after its seizure (409 occurred_before_seizure). */
+function notBeforeSeizure(occurredAt: string | undefined, now: Date, seizure: SeizureView): void {
+  checkNotBefore(occurredAt, now, [
+    { code: 'occurred_before_seizure', what: `its seizure ${seizure.id}`, at: seizure.seizedAt },
+  ]);
+}
+
 export interface RegisterItemInput extends ItemInput {
   caseId: string;
   seizureId: string;
@@ -105,7 +112,7 @@ export function registerItem(
   checkOccurredAt(occurredAt, tx.now);
   const { caseId, seizureId, ...item } = input;
   getCase(tx.db, caseId);
-  getSeizureOfCase(tx.db, caseId, seizureId);
+  notBeforeSeizure(occurredAt, tx.now, getSeizureOfCase(tx.db, caseId, seizureId));
   if (item.parentEvidenceNo) {
     const problem = parentProblem(tx.db, caseId, item.parentEvidenceNo);
     if (problem) throw new AppError(problem.code, problem.message, { field: 'parentEvidenceNo' });
@@ -179,7 +186,7 @@ export function importItems(
   const { caseId, seizureId, rows, occurredAt } = input;
   checkOccurredAt(occurredAt, tx.now);
   getCase(tx.db, caseId);
-  getSeizureOfCase(tx.db, caseId, seizureId);
+  notBeforeSeizure(occurredAt, tx.now, getSeizureOfCase(tx.db, caseId, seizureId));
 
   const errors: RowError[] = [];
   let onlyDuplicates = true;
