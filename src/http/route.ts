@@ -11,6 +11,8 @@ import { AppError } from '../lib/errors';
 import type { z } from '../lib/zod';
 import { allows, type Permission } from '../modules/users/roles';
 import type { AuthUser } from './auth';
+import { parseStrictJson } from './json-body';
+import { queryShapeOf, readQuery } from './query';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
@@ -101,6 +103,7 @@ function parsePart<T extends ZodType>(schema: T | undefined, value: unknown, whe
 
 /** Mounts one route: permission before validation (so a 403 never leaks what a body should be). */
 export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): void {
+  const queryShape = queryShapeOf(spec.query, `${spec.method.toUpperCase()} ${spec.path}`);
   const handler = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const user = req.user ?? null;
@@ -114,12 +117,15 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
           });
         }
       }
+      // Before the body: a misspelt parameter is named even when the body is wrong too.
+      const rawQuery = readQuery(req.url, queryShape);
       if (spec.body) {
         const type = req.headers['content-type'] ?? '';
         const accepted = spec.bodyTypes ?? ['application/json'];
         if (!accepted.some((t) => type.toLowerCase().startsWith(t))) {
           throw new AppError('unsupported_media_type', `send the body as ${accepted.join(' or ')}`);
         }
+        if (isJson(type)) req.body = jsonBody(type, req.body);
         const at = actorPath(req.body, '', 0);
         if (at !== null) {
           throw new AppError(
@@ -130,7 +136,7 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
         }
       }
       const params = parsePart(spec.params, req.params, 'path');
-      const query = parsePart(spec.query, req.query, 'query');
+      const query = parsePart(spec.query, rawQuery, 'query');
       const body = parsePart(spec.body, req.body, 'body');
       const result = await spec.handler({ req, res, params, query, body, user: user as AuthUser, app });
       if (result !== undefined && !res.headersSent) res.status(spec.response.status).json(result);
@@ -158,15 +164,25 @@ function actorPath(value: unknown, path: string, depth: number): string | null {
   return null;
 }
 
+const isJson = (contentType: string) => /^application\/json\s*(;|$)/i.test(contentType);
+
+/** A JSON body arrives as bytes (express.raw) and is decoded strictly: UTF-8, I-JSON, no duplicates. */
+function jsonBody(contentType: string, body: unknown): unknown {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError(
+      'unsupported_media_type',
+      `the body must be UTF-8, not charset ${charset.slice(0, 40)}`,
+    );
+  }
+  return Buffer.isBuffer(body) ? parseStrictJson(body) : body;
+}
+
+/** Bodies are read as bytes; JSON is parsed in the handler, after the permission check. */
 function bodyParsers(spec: AnyRoute): RequestHandler[] {
   if (!spec.body) return [];
   const limit = spec.bodyLimit ?? '1mb';
-  const types = spec.bodyTypes ?? ['application/json'];
-  const raw = types.filter((t) => t !== 'application/json');
-  const parsers: RequestHandler[] = [];
-  if (types.includes('application/json')) parsers.push(express.json({ limit, type: 'application/json' }));
-  if (raw.length > 0) parsers.push(express.raw({ limit, type: raw }));
-  return parsers;
+  return [express.raw({ limit, type: spec.bodyTypes ?? ['application/json'] })];
 }
 
 export function openApiPath(expressPath: string): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { AppError } from '../lib/errors';
 import { canonicalEventText, canonicalJson } from './canonical';
 import { type Checkpoint, ledgerOrigin, signCheckpoint } from './checkpoint';
 import { sha256Hex, ZERO_HASH } from './hash';
@@ -217,7 +218,7 @@ export class Ledger {
       actor: input.actor,
       prevHash: this.head.hash,
     };
-    const data = canonicalJson(input.data);
+    const data = canonicalData(input.data);
     const hash = sha256Hex(canonicalEventText(envelope, data));
     this.insertEvent.run(
       seq,
@@ -377,6 +378,18 @@ export function checkpointFromRow(row: CheckpointRow, origin: string): Checkpoin
     signedAt: row.signed_at,
     note: row.note,
   };
+}
+
+/**
+ * The RFC 8785 text of an event's data. The edge already refuses what has none (lone surrogates in
+ * a JSON body); should anything else slip through, the unit is refused as bad input, never a 500.
+ */
+function canonicalData(data: unknown): string {
+  try {
+    return canonicalJson(data);
+  } catch (err) {
+    throw new AppError('invalid_json', `the event cannot be recorded: ${(err as Error).message}`);
+  }
 }
 
 function appendDurably(path: string, text: string): void {

@@ -25,6 +25,12 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   headers_too_large: 431,
+  // HTTP edge: strict JSON bodies and query strings (issue 13)
+  invalid_unicode: 400,
+  duplicate_member: 400,
+  unknown_parameter: 400,
+  repeated_parameter: 400,
+  invalid_percent_encoding: 400,
   // Who you are
   unauthenticated: 401,
   token_invalid: 401,

@@ -7,8 +7,9 @@ import { formatEvidenceNo, formatLocationCode } from '../../src/lib/codes';
 import { ERROR_STATUS } from '../../src/lib/errors';
 import { routes } from '../../src/modules/routes';
 import { PERMISSIONS, type Permission, ROLES, type Role } from '../../src/modules/users/roles';
+import { makeItem } from '../custody/fixtures';
 import { makeTestApp } from '../helpers/app';
-import { makeCase } from '../helpers/factories';
+import { caseBody, makeCase } from '../helpers/factories';
 
 /**
  * Property: whatever is sent to any route (random JSON bodies, query strings, path params, roles),
@@ -28,8 +29,27 @@ beforeAll(async () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   // A few real identifiers, so some runs get past "not found" into validation and the state machine.
   const c = await makeCase(t);
-  known = [c.id, c.number, formatEvidenceNo(26, 1).compact, formatLocationCode(1).printed];
+  const item = await makeItem(t);
+  known = [c.id, c.number, item, formatEvidenceNo(26, 1).compact, formatLocationCode(1).printed];
+  // Bodies that are valid but for one I-JSON fault, on routes that record them: a fault the edge
+  // lets through reaches the ledger here (a lone surrogate made canonicalisation throw: a 500).
+  const note = (text: string) => `{"type":"note","text":"${text}"}`;
+  const noteBytes = (bad: number[]) =>
+    Buffer.concat([Buffer.from('{"type":"note","text":"Caf'), Buffer.from(bad), Buffer.from('"}')]);
+  const events = `/items/${item}/events`;
+  seeds.set('post /items/:evidenceNo/events', [
+    [events, { bytes: Buffer.from(note('\\ud800')), mustRefuse: true }],
+    [events, { bytes: Buffer.from('{"type":"checked_out","type":"note","text":"x"}'), mustRefuse: true }],
+    [events, { bytes: noteBytes([0xe9]), mustRefuse: true }],
+    [events, { bytes: Buffer.from(note('\\u0000 \\ufffe\\uffff')), mustRefuse: false }],
+  ]);
+  seeds.set('post /cases', [
+    ['/cases', { bytes: Buffer.from(JSON.stringify(caseBody({ title: 'Farm \ud800' }))), mustRefuse: true }],
+  ]);
 });
+
+/** Per route ("post /cases"): [path, body] runs tried before the random ones. */
+const seeds = new Map<string, [string, HostileBody][]>();
 
 /** Property names and literal/enum values found in a zod schema, to aim random bodies and queries. */
 function vocabulary(schema: unknown, depth = 0, out = { keys: new Set<string>(), words: new Set<string>() }) {
@@ -66,6 +86,8 @@ function vocabulary(schema: unknown, depth = 0, out = { keys: new Set<string>(),
 
 const hostile = fc.constantFrom(
   '%',
+  '2026-01-15T10:00:00+05:00',
+  'cdy_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   '%zz',
   '%00',
   '..',
@@ -101,26 +123,92 @@ function bodyArb(schema: ZodType | undefined) {
     { weight: 4, arbitrary: aimed },
     { weight: 1, arbitrary: fc.array(aimed, { maxLength: 3 }) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+    { weight: 2, arbitrary: hostileJsonArb(keys, words) },
   );
+}
+
+/** Raw JSON bytes, and whether I-JSON forbids them (so that no route may answer 2xx to them). */
+interface HostileBody {
+  bytes: Buffer;
+  mustRefuse: boolean;
+}
+
+const isHostile = (b: unknown): b is HostileBody =>
+  typeof b === 'object' && b !== null && Buffer.isBuffer((b as HostileBody).bytes);
+
+/** Inside a JSON string: lone surrogates (as escapes) must be refused; NUL, U+FFFE/U+FFFF are text. */
+const LONE_SURROGATES = ['\\ud800', '\\udbff', '\\udfff', '\\ud83d\\u0041'];
+const ODD_BUT_VALID = ['\\u0000', '\\ufffe', '\\uffff', '\ufffe\uffff'];
+/** Byte sequences that are not UTF-8: a stray byte, an overlong '/', an encoded surrogate, a cut sequence. */
+const BAD_UTF8 = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]];
+const ONE_MB = `"text":"${'x'.repeat(1_000_000)}"`;
+
+/**
+ * JSON text as bytes with one hostile member among aimed ones: a lone surrogate, NUL or a
+ * noncharacter in a string, a member named twice, bytes that are not UTF-8, or a 1 MB string.
+ */
+function hostileJsonArb(keys: string[], words: string[]) {
+  const key = fc.constantFrom(...keys, 'text', 'type');
+  const json = (v: unknown) => JSON.stringify(v) ?? 'null';
+  const member = fc.tuple(key, valueArb(words)).map(([k, v]) => Buffer.from(`${json(k)}:${json(v)}`));
+  const inString = (texts: string[], mustRefuse: boolean) =>
+    fc
+      .tuple(key, fc.constantFrom(...texts))
+      .map(([k, t]) => ({ bytes: Buffer.from(`${json(k)}:"a${t}b"`), mustRefuse }));
+  const odd = fc.oneof(
+    { weight: 3, arbitrary: inString(LONE_SURROGATES, true) },
+    { weight: 2, arbitrary: inString(ODD_BUT_VALID, false) },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(key, valueArb(words), valueArb(words)).map(([k, a, b]) => ({
+        bytes: Buffer.from(`${json(k)}:${json(a)},${json(k)}:${json(b)}`),
+        mustRefuse: true,
+      })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(key, fc.constantFrom(...BAD_UTF8)).map(([k, bad]) => ({
+        bytes: Buffer.concat([Buffer.from(`${json(k)}:"a`), Buffer.from(bad), Buffer.from('b"')]),
+        mustRefuse: true,
+      })),
+    },
+    { weight: 1, arbitrary: fc.constant({ bytes: Buffer.from(ONE_MB), mustRefuse: false }) },
+  );
+  return fc
+    .tuple(fc.array(member, { maxLength: 4 }), odd, fc.nat())
+    .map(([members, bad, at]): HostileBody => hostileObject(members, bad, at));
+}
+
+/** `{ …members }` with the hostile one spliced in at `at`, as bytes. */
+function hostileObject(members: Buffer[], bad: HostileBody, at: number): HostileBody {
+  const all = [...members];
+  all.splice(at % (members.length + 1), 0, bad.bytes);
+  const parts = all.flatMap((m, i) => (i > 0 ? [Buffer.from(','), m] : [m]));
+  return { bytes: Buffer.concat([Buffer.from('{'), ...parts, Buffer.from('}')]), mustRefuse: bad.mustRefuse };
 }
 
 function queryArb(schema: ZodType | undefined) {
   const v = vocabulary(schema);
-  const keys = [...v.keys, 'limit', 'cursor'];
+  const own = [...v.keys];
+  // Mostly the route's own names (to reach validation), sometimes a stranger's or a random one.
+  const name = fc.oneof(
+    { weight: own.length ? 6 : 0, arbitrary: own.length ? fc.constantFrom(...own) : fc.constant('limit') },
+    { weight: 1, arbitrary: fc.constantFrom('limit', 'cursor', 'caseid', 'token', '__proto__') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  );
   const value = fc.oneof(
     fc.string({ maxLength: 20 }),
-    fc.constantFrom(...[...v.words, ...known, '0', '501', 'abc', '']),
+    fc.constantFrom(...[...v.words, ...known, '0', '501', 'abc', '', '2026-01-15T10:00:00+05:00']),
     fc.integer({ min: -5, max: 1000 }).map(String),
   );
-  const pairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 6 })), value), {
-    maxLength: 4,
-  });
+  const pairs = fc.array(fc.tuple(name, value), { maxLength: 4 });
+  const rawName = own[0] ?? 'q';
   return fc
     .tuple(pairs, fc.option(hostile, { nil: undefined }))
     .map(([ps, raw]) =>
       [
         ...ps.map(([k, val]) => `${encodeURIComponent(k)}=${encodeURIComponent(val)}`),
-        ...(raw ? [`q=${raw}`] : []),
+        ...(raw ? [`${rawName}=${raw}`] : []),
       ].join('&'),
     );
 }
@@ -171,9 +259,17 @@ describe('fuzz: no input gets a 5xx, every 4xx is a problem and writes nothing',
             let req = request(base)[route.method](url).set('Accept', '*/*');
             if (token) req = req.set('Authorization', `Bearer ${token}`);
             if (route.method !== 'get') {
-              const text =
-                contentType === 'application/json' || typeof body !== 'string' ? JSON.stringify(body) : body;
-              req = req.set('Content-Type', contentType).send(text);
+              const bytes = isHostile(body)
+                ? body.bytes
+                : Buffer.from(
+                    contentType === 'application/json' || typeof body !== 'string'
+                      ? JSON.stringify(body)
+                      : body,
+                  );
+              req = req
+                .set('Content-Type', contentType)
+                .serialize((b) => b)
+                .send(bytes);
             }
             const res = await req.buffer(true).parse((r, cb) => {
               const chunks: Buffer[] = [];
@@ -182,6 +278,14 @@ describe('fuzz: no input gets a 5xx, every 4xx is a problem and writes nothing',
             });
             const what = `${route.method.toUpperCase()} ${url} → ${res.status} ${String(res.body).slice(0, 300)}`;
             expect(res.status, what).toBeLessThan(500);
+            if (route.body && isHostile(body) && body.mustRefuse && contentType === 'application/json')
+              expect(res.status, `${what}: a body that is not I-JSON was accepted`).toBeGreaterThanOrEqual(
+                400,
+              );
+            if (route.body && isHostile(body) && body.mustRefuse && contentType === 'application/json')
+              expect(res.status, `${what}: a body that is not I-JSON was accepted`).toBeGreaterThanOrEqual(
+                400,
+              );
             if (res.status >= 400) {
               expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
               const problem = JSON.parse(res.body as string) as {
@@ -195,7 +299,20 @@ describe('fuzz: no input gets a 5xx, every 4xx is a problem and writes nothing',
           },
         ),
         // Bounded: a slow route (PDFs, exports) gives up runs rather than stretch the file past a minute.
-        { numRuns: RUNS_PER_ROUTE, interruptAfterTimeLimit: Math.max(1_000, 40_000 / routes.length) },
+        {
+          numRuns: RUNS_PER_ROUTE,
+          examples: (seeds.get(`${route.method} ${route.path}`) ?? []).map(
+            ([path, body]) =>
+              [path, '', t.tokens.clerk, body, 'application/json'] as [
+                string,
+                string,
+                string | null,
+                HostileBody,
+                string,
+              ],
+          ),
+          interruptAfterTimeLimit: Math.max(1_000, 40_000 / routes.length),
+        },
       );
     });
   }
