@@ -5,5 +5,6 @@ export * from '../modules/documents/documents.schema';
 export * from '../modules/items/items.schema';
 export * from '../modules/locations/locations.schema';
 export * from '../modules/parties/parties.schema';
+export * from '../modules/reports/reports.schema';
 export * from '../modules/seizures/seizures.schema';
 export * from '../modules/users/users.schema';

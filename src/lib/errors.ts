@@ -64,6 +64,11 @@ export const ERROR_STATUS = {
   document_type_mismatch: 400,
   document_not_found: 404,
   document_damaged: 500,
+  // Reports (issue 15, reports)
+  report_not_found: 404,
+  checkpoint_not_found: 404,
+  checkpoint_too_old: 409,
+  not_a_report: 400,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

@@ -5,6 +5,7 @@ import { documentsProjector } from './documents/documents.projector';
 import { itemsProjector } from './items/items.projector';
 import { locationsProjector } from './locations/locations.projector';
 import { partiesProjector } from './parties/parties.projector';
+import { reportsProjector } from './reports/fingerprint';
 import { seizuresProjector } from './seizures/seizures.projector';
 import { usersProjector } from './users/users.projector';
 
@@ -18,4 +19,5 @@ export const projectors: readonly Projector[] = [
   itemsProjector,
   custodyProjector,
   documentsProjector,
+  reportsProjector,
 ];

@@ -6,6 +6,7 @@ import { itemRoutes } from './items/items.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { locationRoutes } from './locations/locations.routes';
 import { partyRoutes } from './parties/parties.routes';
+import { reportRoutes } from './reports/reports.routes';
 import { seizureRoutes } from './seizures/seizures.routes';
 import { userRoutes } from './users/users.routes';
 
@@ -20,4 +21,5 @@ export const routes: readonly AnyRoute[] = [
   ...itemRoutes,
   ...custodyRoutes,
   ...documentRoutes,
+  ...reportRoutes,
 ];

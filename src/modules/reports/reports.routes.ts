@@ -1,0 +1,67 @@
+import type { Request } from 'express';
+import { defineRoute } from '../../http/route';
+import { EvidenceNoParams } from '../../lib/contract';
+import { describeReport } from './fingerprint';
+import { FingerprintParams, ItemReportQuery, ReportDescriptionSchema } from './reports.contract';
+import { makeItemReport } from './reports.service';
+
+const tags = ['Reports'];
+const pdf = {
+  status: 200,
+  contentType: 'application/pdf',
+  headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload' },
+};
+
+/** The service as the requester reached it (printed in the report, and in its QR code). */
+export function serviceUrlOf(req: Request): string {
+  const host = req.get('host') ?? '';
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+    ? `${req.protocol}://${host}`
+    : 'http://localhost';
+}
+
+export const reportRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/items/:evidenceNo/custody-report.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Get an item’s chain-of-custody report',
+    description:
+      'A PDF/A-3b court exhibit: the item, its seizure, every event in ledger order (corrections beside what they correct), valuations and disposition, made from a signed checkpoint. It carries its payload, the checkpoint, the public key and an inclusion proof per event; `custody verify-report` checks it offline. The X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.',
+    params: EvidenceNoParams,
+    query: ItemReportQuery,
+    response: { ...pdf, description: 'The report' },
+    errors: [
+      'invalid_evidence_number',
+      'invalid_check_digit',
+      'item_not_found',
+      'checkpoint_not_found',
+      'checkpoint_too_old',
+    ],
+    handler: async ({ app, params, query, user, req, res }) => {
+      const report = await makeItemReport(app, params.evidenceNo, user, serviceUrlOf(req), query.checkpoint);
+      res
+        .status(200)
+        .set({
+          'Content-Type': 'application/pdf',
+          'Content-Disposition': `inline; filename="custody-${report.payload.section.evidenceNo}-${report.checkpoint.treeSize}.pdf"`,
+          'X-Report-Fingerprint': report.fingerprint,
+        })
+        .send(report.pdf);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/reports/:fingerprint',
+    permission: 'read',
+    tags,
+    summary: 'Tell what a report was made of',
+    description:
+      'By fingerprint (X-Report-Fingerprint, or the QR code on the report’s last page): its kind, parameters, checkpoint, who asked for it and when, and the payload whose SHA-256 the fingerprint is.',
+    params: FingerprintParams,
+    response: { status: 200, description: 'What the report was made of', schema: ReportDescriptionSchema },
+    errors: ['report_not_found'],
+    handler: ({ app, params }) => describeReport(app.db, params.fingerprint),
+  }),
+];
