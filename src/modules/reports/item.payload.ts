@@ -4,7 +4,7 @@ import type { Checkpoint } from '../../ledger/checkpoint';
 import { type EventRow, exportLineOf } from '../../ledger/events-read';
 import type { Ledger } from '../../ledger/ledger';
 import { getCase } from '../cases/cases.service';
-import { getCustodyState } from '../custody/custody.service';
+import { getCustodyState } from '../custody/custody.state';
 import { findItemRow } from '../items/items.service';
 import type { ItemRow } from '../items/items.view';
 import { getSeizure, type SeizureView } from '../seizures/seizures.service';

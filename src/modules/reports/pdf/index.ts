@@ -1,0 +1,40 @@
+/**
+ * The shared PDF layer: every report (custody reports, the destruction certificate, the audit
+ * report) is made with it, so all of them are PDF/A-3b with embedded DejaVu fonts, the same page
+ * furniture, the same closing block, and byte-identical output for the same input.
+ *
+ * How to use it (see src/modules/reports/item.render.ts and reports.service.ts for a whole report):
+ *
+ *   const { canonical, fingerprint } = sealPayload(payload);             // ../fingerprint
+ *   const spec: PdfSpec = {
+ *     info: { title, author: 'Name (role)', date: new Date(checkpoint.signedAt) },
+ *     page: { header: `Case ${number} · Destruction certificate`, subheader: title, footer: '…' },
+ *     content: async (w) => {                                             // runs twice: count, draw
+ *       w.heading('Destruction certificate');
+ *       w.fields([['Authority', order], ['Place', place]]);
+ *       w.beginTable([{ header: 'Evidence', width: 90 }, { header: 'Description' }]);
+ *       for (const row of rows) { w.row([row.printed, row.text]); await w.breathe(); }
+ *       w.endTable();
+ *       closingBlock(w, facts, await qrPng(facts.url), steps);            // "Made on … for …"
+ *     },
+ *     attachments: () => [{ name: 'payload.json', content: canonical, type: 'application/json',
+ *                           description: '…', relationship: 'Source' }],
+ *   };
+ *   const pdf = await renderPdf(spec);                                    // small: in memory
+ *   await streamPdf(res, spec, { 'X-Report-Fingerprint': fingerprint }); // big: streamed
+ *   await recordReport(ledger, { kind, parameters, fingerprint, checkpoint, requestedBy }, canonical);
+ *
+ * Rules the writer keeps for you: "Page i of n" on every page (the first run counts the pages, so
+ * never buffer the document); table headers repeat on each page; long cell text wraps and a row
+ * never loses text; no automatic pdfkit page breaks (pages have no margins). Keep `content` a pure
+ * function of its input — images (barcodes, QR) rendered before, no clock, no random — or the two
+ * runs differ (streamPdf refuses a count that does not match) and the same report stops being the
+ * same bytes.
+ */
+export { type Attachment, attachFiles } from './attachments';
+export { code128Png, qrPng } from './barcode';
+export { type ClosingFacts, closingBlock, closingSentence } from './closing';
+export { createReportDocument, type DocumentInfo, REPORT_FONTS, type ReportFont } from './document';
+export { measurer, TextMeasurer } from './measure';
+export { countPages, type PdfSpec, ReaderGone, renderPdf, streamPdf } from './stream';
+export { type Column, PAGE, type PageSetup, ReportWriter, type RowStyle } from './writer';
