@@ -51,6 +51,7 @@ export const ERROR_STATUS = {
   occurred_before_seizure: 409,
   occurred_before_registration: 409,
   occurred_before_previous_event: 409,
+  case_closed: 409,
   username_taken: 409,
   duplicate_case_number: 409,
   duplicate_serial: 409,

@@ -32,6 +32,21 @@ export function getCase(db: Db, caseId: string): CaseView {
   return found;
 }
 
+/**
+ * The case, open to new seizures and items: a closed case refuses them (409 case_closed). Custody
+ * of the items it already holds goes on — they sit on shelves until they are disposed of.
+ */
+export function getCaseOpenForIntake(db: Db, caseId: string): CaseView {
+  const found = getCase(db, caseId);
+  if (found.status === 'closed') {
+    throw new AppError('case_closed', `case ${found.number} is closed: it takes no new seizures or items`, {
+      caseId,
+      caseStatus: found.status,
+    });
+  }
+  return found;
+}
+
 export function listCases(
   db: Db,
   q: {

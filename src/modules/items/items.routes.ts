@@ -1,7 +1,7 @@
 import { defineRoute } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
 import { AppError } from '../../lib/errors';
-import { getCase } from '../cases/cases.service';
+import { getCaseOpenForIntake } from '../cases/cases.service';
 import { getSeizureOfCase } from '../seizures/seizures.service';
 import {
   ImportBody,
@@ -51,6 +51,7 @@ export const itemRoutes = [
       'invalid_parent',
       'invalid_check_digit',
       'occurred_before_seizure',
+      'case_closed',
     ],
     handler: ({ app, body, user }) => {
       const { caseId, seizureId, occurredAt, ...fields } = body;
@@ -82,9 +83,10 @@ export const itemRoutes = [
       'too_many_rows',
       'payload_too_large',
       'occurred_before_seizure',
+      'case_closed',
     ],
     handler: ({ app, req, query, body, user }) => {
-      getCase(app.db, query.caseId);
+      getCaseOpenForIntake(app.db, query.caseId);
       getSeizureOfCase(app.db, query.caseId, query.seizureId);
       let rows: ReturnType<typeof readItemsJson>;
       if (Buffer.isBuffer(body)) {

@@ -5,7 +5,7 @@ import { type EvidenceNo, formatEvidenceNo, parseEvidenceNo, SERIAL_MAX } from '
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { checkNotBefore, checkOccurredAt } from '../../lib/time';
-import { getCase } from '../cases/cases.service';
+import { getCaseOpenForIntake } from '../cases/cases.service';
 import { getSeizureOfCase, type SeizureView } from '../seizures/seizures.service';
 import { type ImportRow, type ItemInput, type RowError, rowsInvalid } from './items.input';
 import { type ItemRow, type ItemView, toView, VIEW_SELECT, type ViewRow } from './items.view';
@@ -111,7 +111,7 @@ export function registerItem(
 ): ItemView {
   checkOccurredAt(occurredAt, tx.now);
   const { caseId, seizureId, ...item } = input;
-  getCase(tx.db, caseId);
+  getCaseOpenForIntake(tx.db, caseId);
   notBeforeSeizure(occurredAt, tx.now, getSeizureOfCase(tx.db, caseId, seizureId));
   if (item.parentEvidenceNo) {
     const problem = parentProblem(tx.db, caseId, item.parentEvidenceNo);
@@ -185,7 +185,7 @@ export function importItems(
 ): ImportResult {
   const { caseId, seizureId, rows, occurredAt } = input;
   checkOccurredAt(occurredAt, tx.now);
-  getCase(tx.db, caseId);
+  getCaseOpenForIntake(tx.db, caseId);
   notBeforeSeizure(occurredAt, tx.now, getSeizureOfCase(tx.db, caseId, seizureId));
 
   const errors: RowError[] = [];

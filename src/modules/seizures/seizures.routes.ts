@@ -22,7 +22,7 @@ export const seizureRoutes = [
     params: CaseIdParams,
     body: RecordSeizureBody,
     response: { status: 201, description: 'The new seizure', schema: SeizureSchema },
-    errors: ['case_not_found', 'occurred_in_future'],
+    errors: ['case_not_found', 'occurred_in_future', 'case_closed'],
     handler: ({ app, params, body, user }) =>
       app.ledger.write((tx) => seizures.recordSeizure(tx, params.caseId, body, user.id)),
   }),

@@ -5,7 +5,7 @@ import { afterKey, keyPage } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { checkOccurredAt } from '../../lib/time';
-import { getCase } from '../cases/cases.service';
+import { getCase, getCaseOpenForIntake } from '../cases/cases.service';
 import type { LegalGround, SiteOutcome } from './seizures.enums';
 
 export interface SeizureView {
@@ -83,7 +83,7 @@ export interface RecordSeizureInput {
 
 /** Records one raid at one site; the event's occurredAt is the time of the seizure. */
 export function recordSeizure(tx: Tx, caseId: string, input: RecordSeizureInput, actor: Actor): SeizureView {
-  getCase(tx.db, caseId);
+  getCaseOpenForIntake(tx.db, caseId);
   try {
     checkOccurredAt(input.seizedAt, tx.now);
   } catch (err) {
