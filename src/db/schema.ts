@@ -1,6 +1,7 @@
 // Every drizzle table, re-exported for drizzle-kit and for typed queries.
 export * from '../ledger/ledger.schema';
 export * from '../modules/cases/cases.schema';
+export * from '../modules/disposal/disposal.schema';
 export * from '../modules/documents/documents.schema';
 export * from '../modules/items/items.schema';
 export * from '../modules/locations/locations.schema';

@@ -1,6 +1,7 @@
 import type { Projector } from '../ledger/types';
 import { casesProjector } from './cases/cases.projector';
 import { custodyProjector } from './custody/custody.projector';
+import { disposalsProjector } from './disposal/disposal.projector';
 import { documentsProjector } from './documents/documents.projector';
 import { itemsProjector } from './items/items.projector';
 import { locationsProjector } from './locations/locations.projector';
@@ -20,4 +21,5 @@ export const projectors: readonly Projector[] = [
   custodyProjector,
   documentsProjector,
   reportsProjector,
+  disposalsProjector,
 ];

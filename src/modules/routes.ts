@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../http/route';
 import { caseRoutes } from './cases/cases.routes';
 import { custodyRoutes } from './custody/custody.routes';
+import { disposalRoutes } from './disposal/disposal.routes';
 import { documentRoutes } from './documents/documents.routes';
 import { itemRoutes } from './items/items.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
@@ -22,4 +23,5 @@ export const routes: readonly AnyRoute[] = [
   ...custodyRoutes,
   ...documentRoutes,
   ...reportRoutes,
+  ...disposalRoutes,
 ];
