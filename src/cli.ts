@@ -69,6 +69,30 @@ user
     }),
   );
 
+user
+  .command('enable <username>')
+  .description('enable a user again (recovery: e.g. the last admin, from the server’s shell)')
+  .action((username: string) =>
+    withContext(({ ledger }) => {
+      const u = ledger.writeNow((tx) => users.setDisabled(tx, username, false, 'system'));
+      console.log(`${u.username} is enabled (${u.role})`);
+    }),
+  );
+user
+  .command('role <username> <role>')
+  .description('change a user’s role (recovery: make someone admin again, from the server’s shell)')
+  .action((username: string, role: string) =>
+    withContext(({ ledger }) => {
+      if (!(ROLES as readonly string[]).includes(role)) {
+        throw new Error(`"${role}" is not a role (one of ${ROLES.join(', ')})`);
+      }
+      const u = ledger.writeNow((tx) => users.changeRole(tx, username, role as Role, 'system'));
+      console.log(
+        `${u.username} is now ${u.role}${u.disabled ? ' (disabled: custody user enable to let it in)' : ''}`,
+      );
+    }),
+  );
+
 program
   .command('token')
   .description('manage API tokens')

@@ -52,6 +52,7 @@ export const ERROR_STATUS = {
   occurred_before_registration: 409,
   occurred_before_previous_event: 409,
   case_closed: 409,
+  last_admin: 409,
   username_taken: 409,
   duplicate_case_number: 409,
   duplicate_serial: 409,

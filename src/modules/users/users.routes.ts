@@ -62,6 +62,7 @@ export const userRoutes = [
     params: UserIdParams,
     body: ChangeRoleBody,
     response: { status: 200, description: 'The user', schema: UserSchema },
+    errors: ['user_not_found', 'last_admin'],
     handler: ({ app, params, body, user }) =>
       app.ledger.write((tx) => users.changeRole(tx, params.userId, body.role, user.id)),
   }),
@@ -71,9 +72,11 @@ export const userRoutes = [
     permission: 'admin',
     tags,
     summary: 'Disable a user',
-    description: 'Every token of a disabled user is refused until the user is enabled again.',
+    description:
+      'Every token of a disabled user is refused until the user is enabled again. The last enabled admin cannot be disabled (409 `last_admin`).',
     params: UserIdParams,
     response: { status: 200, description: 'The user', schema: UserSchema },
+    errors: ['user_not_found', 'last_admin'],
     handler: ({ app, params, user }) =>
       app.ledger.write((tx) => users.setDisabled(tx, params.userId, true, user.id)),
   }),
@@ -97,6 +100,7 @@ export const userRoutes = [
     description: 'The token is in the answer once; the service keeps only its SHA-256.',
     params: UserIdParams,
     response: { status: 201, description: 'The token, shown once', schema: IssuedTokenSchema },
+    errors: ['user_not_found', 'user_disabled'],
     handler: ({ app, params, user }) =>
       app.ledger.write((tx) => users.issueToken(tx, params.userId, user.id)),
   }),

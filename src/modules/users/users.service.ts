@@ -94,9 +94,28 @@ export function createUser(
   return getUser(tx.db, id);
 }
 
+/**
+ * Refuses (409 last_admin) a change that would leave no enabled admin: with none, every admin
+ * route is closed and only the shell (`custody user enable|role`) could open it again.
+ */
+function keepAnAdmin(db: Db, user: UserView, change: string): void {
+  if (user.role !== 'admin' || user.disabled) return;
+  const n = (
+    prepared(db, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get() as {
+      n: number;
+    }
+  ).n;
+  if (n <= 1) {
+    throw new AppError('last_admin', `${user.username} is the last enabled admin and cannot be ${change}`, {
+      userId: user.id,
+    });
+  }
+}
+
 export function changeRole(tx: Tx, userId: string, role: Role, actor: Actor): UserView {
   const user = getUser(tx.db, userId);
   if (user.role !== role) {
+    keepAnAdmin(tx.db, user, `made ${role}`);
     tx.append({
       type: 'user_role_changed',
       entityType: 'user',
@@ -111,6 +130,7 @@ export function changeRole(tx: Tx, userId: string, role: Role, actor: Actor): Us
 export function setDisabled(tx: Tx, userId: string, disabled: boolean, actor: Actor): UserView {
   const user = getUser(tx.db, userId);
   if (user.disabled !== disabled) {
+    if (disabled) keepAnAdmin(tx.db, user, 'disabled');
     tx.append({
       type: disabled ? 'user_disabled' : 'user_enabled',
       entityType: 'user',
@@ -128,6 +148,16 @@ export function setDisabled(tx: Tx, userId: string, disabled: boolean, actor: Ac
  */
 export function issueToken(tx: Tx, userId: string, actor: Actor) {
   const user = getUser(tx.db, userId);
+  if (user.disabled) {
+    // Its token would answer 401 account_disabled: say so now rather than hand out one that cannot work.
+    throw new AppError(
+      'user_disabled',
+      `the user "${user.username}" is disabled; enable it first (POST /users/{id}/enable, or "custody user enable ${user.username}" on the server)`,
+      {
+        userId: user.id,
+      },
+    );
+  }
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const tokenId = newId('tok');
   const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
