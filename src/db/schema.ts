@@ -1,5 +1,6 @@
 // Every drizzle table, re-exported for drizzle-kit and for typed queries.
 export * from '../ledger/ledger.schema';
+export * from '../modules/audits/audits.schema';
 export * from '../modules/cases/cases.schema';
 export * from '../modules/disposal/disposal.schema';
 export * from '../modules/documents/documents.schema';

@@ -86,6 +86,13 @@ export const ERROR_STATUS = {
   checkpoint_not_found: 404,
   checkpoint_too_old: 409,
   not_a_report: 400,
+  // Audits: inventories by scanning, the unable-to-locate queue
+  malformed_code: 400,
+  audit_not_found: 404,
+  unable_to_locate_not_found: 404,
+  audit_closed: 409,
+  location_scan_required: 409,
+  location_outside_audit: 409,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

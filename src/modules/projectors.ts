@@ -1,4 +1,5 @@
 import type { Projector } from '../ledger/types';
+import { auditsProjector } from './audits/audits.projector';
 import { casesProjector } from './cases/cases.projector';
 import { custodyProjector } from './custody/custody.projector';
 import { disposalsProjector } from './disposal/disposal.projector';
@@ -22,4 +23,5 @@ export const projectors: readonly Projector[] = [
   documentsProjector,
   reportsProjector,
   disposalsProjector,
+  auditsProjector,
 ];

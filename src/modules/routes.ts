@@ -1,4 +1,5 @@
 import type { AnyRoute } from '../http/route';
+import { auditRoutes } from './audits/audits.routes';
 import { caseRoutes } from './cases/cases.routes';
 import { custodyRoutes } from './custody/custody.routes';
 import { disposalRoutes } from './disposal/disposal.routes';
@@ -24,4 +25,5 @@ export const routes: readonly AnyRoute[] = [
   ...documentRoutes,
   ...reportRoutes,
   ...disposalRoutes,
+  ...auditRoutes,
 ];
