@@ -6,8 +6,10 @@ import { pinoHttp } from 'pino-http';
 import { type AppContext, type ContextOptions, createContext } from './context';
 import { authenticate } from './http/auth';
 import { docsRouter } from './http/docs';
+import { methodNotAllowed } from './http/methods';
 import { buildOpenApi } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
+import { redactTokens } from './http/redact';
 import { mountRoute } from './http/route';
 import { routes } from './modules/routes';
 
@@ -58,6 +60,7 @@ export function createApp(options: AppOptions): App {
     res.json(openapi);
   });
   for (const route of routes) mountRoute(api, ctx, route);
+  api.use(methodNotAllowed(routes));
   app.use('/api/v1', api);
   app.get('/', (_req, res) => {
     res.redirect('/docs/');
@@ -82,7 +85,7 @@ function requestLogger(logger: Logger) {
       req: (req: SerializedRequest) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactTokens(req.url),
         remoteAddress: req.remoteAddress,
         ...(req.headers['x-forwarded-for'] ? { forwardedFor: req.headers['x-forwarded-for'] } : {}),
       }),

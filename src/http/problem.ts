@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../lib/errors';
+import { redactTokens } from './redact';
 
 export const PROBLEM_TYPE_BASE = 'https://custody-ledger.dev/problems/';
 
@@ -18,26 +19,36 @@ function titleOf(code: string): string {
 
 export function sendProblem(res: Response, err: AppError, instance: string): void {
   const requestId = res.req?.id;
+  // A token sent in the URL (or echoed in a detail) is not sent back: proxies and browsers log answers too.
   res
     .status(err.status)
     .type('application/problem+json')
     .send(
-      JSON.stringify({
-        ...err.extra,
-        type: PROBLEM_TYPE_BASE + err.code,
-        title: titleOf(err.code),
-        status: err.status,
-        detail: err.message,
-        instance,
-        code: err.code,
-        ...(requestId === undefined ? {} : { requestId: String(requestId) }),
-      }),
+      redactTokens(
+        JSON.stringify({
+          ...err.extra,
+          type: PROBLEM_TYPE_BASE + err.code,
+          title: titleOf(err.code),
+          status: err.status,
+          detail: err.message,
+          instance,
+          code: err.code,
+          ...(requestId === undefined ? {} : { requestId: String(requestId) }),
+        }),
+      ),
     );
 }
 
 /** Body-parser and other library errors carry a `type` or `status`; map them to stable codes. */
 function fromLibraryError(err: unknown): AppError | null {
   if (typeof err !== 'object' || err === null) return null;
+  // The router decodes path parameters with decodeURIComponent, which throws on `%zz` or cut UTF-8.
+  if (err instanceof URIError) {
+    return new AppError(
+      'invalid_percent_encoding',
+      'the path has malformed percent-encoding: each % must start a UTF-8 byte as %XX (write a literal % as %25)',
+    );
+  }
   const e = err as {
     type?: string;
     status?: number;

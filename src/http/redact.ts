@@ -10,7 +10,8 @@ export function redactTokens(text: string): string {
   return text.replace(TOKEN_SHAPED, (_m, prefix: string, kept: string) => `${prefix}${kept}…[redacted]`);
 }
 
-/** Whether a URL carries something token-shaped (for a 401 that says where tokens go). */
-export function hasTokenShaped(text: string): boolean {
-  return /cdy(?:_|%5f)[A-Za-z0-9_%-]{6,}/i.test(text);
+/** The listed prefix (`cdy_` + 6) of a token-shaped string in a URL, or null (for the 401's advice). */
+export function tokenPrefixIn(text: string): string | null {
+  const m = /cdy(?:_|%5f)([A-Za-z0-9_-]{6})[A-Za-z0-9_%-]*/i.exec(text);
+  return m ? `cdy_${m[1]}` : null;
 }

@@ -13,6 +13,7 @@ import { allows, type Permission } from '../modules/users/roles';
 import type { AuthUser } from './auth';
 import { parseStrictJson } from './json-body';
 import { queryShapeOf, readQuery } from './query';
+import { tokenPrefixIn } from './redact';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
@@ -108,8 +109,7 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
     try {
       const user = req.user ?? null;
       if (spec.permission !== 'public') {
-        if (!user)
-          throw new AppError('unauthenticated', 'send an API token as "Authorization: Bearer <token>"');
+        if (!user) throw unauthenticated(req.originalUrl);
         if (!allows(spec.permission, user.role)) {
           throw new AppError('forbidden', `the ${user.role} role may not ${spec.summary.toLowerCase()}`, {
             role: user.role,
@@ -145,6 +145,18 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
     }
   };
   router[spec.method](spec.path, ...bodyParsers(spec), handler);
+}
+
+function unauthenticated(url: string): AppError {
+  const where =
+    'send an API token in the Authorization header ("Authorization: Bearer <token>"); tokens go in that header only, never in the URL';
+  const prefix = tokenPrefixIn(url);
+  if (prefix === null) return new AppError('unauthenticated', where);
+  return new AppError(
+    'unauthenticated',
+    `${where}. This URL carries a token (${prefix}), and URLs end up in proxy, browser and server logs: ` +
+      'revoke that token (POST /tokens/:tokenId/revoke) and send a new one in the header',
+  );
 }
 
 /**

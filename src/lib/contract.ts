@@ -9,6 +9,12 @@ export const OccurredAtSchema = z.iso.datetime({ offset: true, precision: undefi
 
 export const IsoDateSchema = z.iso.date().openapi({ example: '2022-03-01' });
 
+/** A query-string boolean: exactly `true` or `false` (not yes/1/on), so a typo is refused. */
+export const BooleanQuery = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .openapi({ type: 'boolean', description: 'true or false' });
+
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),

@@ -247,7 +247,7 @@ describe('POST /items/import (CSV)', () => {
       'category,make,model,serial,duplicate_ok',
       'asic_miner,Bitmain,Antminer S9,S9-NEW,',
       'asic_miner,bitmain,ANTMINER S9,S9-NEW,',
-      'asic_miner,Bitmain,Antminer S9,S9-OLD,no',
+      'asic_miner,Bitmain,Antminer S9,S9-OLD,FALSE',
       'asic_miner,Bitmain,Antminer S19,S9-OLD,',
     ].join('\n');
     const res = await postCsv(t, where, csv);
@@ -257,7 +257,16 @@ describe('POST /items/import (CSV)', () => {
       { line: 4, column: 'serial', message: expect.stringContaining(stored.evidenceNo) },
     ]);
     expect(t.head()).toBe(before);
-    const allowed = await postCsv(t, where, csv.replace(/,$/gm, ',true').replace(',no', ',yes'));
+    // true or false, as the message says: not yes/no/1/да.
+    for (const word of ['yes', '1', 'да']) {
+      const vague = await postCsv(t, where, csv.replace(/,$/gm, ',true').replace(',FALSE', `,${word}`));
+      expectProblem(vague, 400, 'import_rows_invalid');
+      expect(vague.body.errors).toEqual([
+        { line: 4, column: 'duplicate_ok', message: `duplicate_ok must be true or false, got "${word}"` },
+      ]);
+    }
+    expect(t.head()).toBe(before);
+    const allowed = await postCsv(t, where, csv.replace(/,$/gm, ',true').replace(',FALSE', ',TRUE'));
     expect(allowed.status).toBe(201);
     expect(allowed.body.count).toBe(4);
   });

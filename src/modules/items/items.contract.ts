@@ -1,4 +1,4 @@
-import { EvidenceNoInput, OccurredAtSchema, PageQuery, pageSchema } from '../../lib/contract';
+import { BooleanQuery, EvidenceNoInput, OccurredAtSchema, PageQuery, pageSchema } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { ITEM_CATEGORIES, ITEM_STATUSES } from './items.enums';
 
@@ -132,8 +132,6 @@ export const ITEM_SORTS = [
 ] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const ItemListQuery = PageQuery.extend({
   q: z.string().trim().max(200).optional().openapi({
     description:
@@ -148,8 +146,8 @@ export const ItemListQuery = PageQuery.extend({
   }),
   custodian: z.string().max(100).optional().openapi({ description: 'Custodian user id' }),
   holder: z.string().max(100).optional().openapi({ description: 'Holding party id' }),
-  checkedOut: flag.optional(),
-  overdue: flag.optional().openapi({ description: 'true: checked out and past its due date' }),
+  checkedOut: BooleanQuery.optional(),
+  overdue: BooleanQuery.optional().openapi({ description: 'true: checked out and past its due date' }),
   sort: z.enum(ITEM_SORTS).default('registered').openapi({
     description:
       'registered (default, oldest first), evidenceNo, or value (latest valuation); "-" for descending',

@@ -77,8 +77,6 @@ export function isFormulaLike(cell: string): boolean {
 }
 
 const CATEGORIES = new Set<string>(ITEM_CATEGORIES);
-const TRUE = new Set(['true', 'yes', 'y', '1', 'да', 'иә']);
-const FALSE = new Set(['', 'false', 'no', 'n', '0', 'нет', 'жоқ']);
 
 type Cell = (value: string, item: ItemInput, fail: (message: string) => void) => void;
 
@@ -137,9 +135,10 @@ function cellsFor(comma: boolean): Record<Column, Cell> {
     condition: text('condition', ITEM_LIMITS.condition),
     description: text('description', ITEM_LIMITS.description),
     duplicate_ok: (v, item, fail) => {
+      // Exactly what the message says (any case, as Excel writes TRUE); empty is false.
       const b = v.toLowerCase();
-      if (TRUE.has(b)) item.duplicateSerialOk = true;
-      else if (!FALSE.has(b)) fail(`must be true or false, got "${v}"`);
+      if (b === 'true') item.duplicateSerialOk = true;
+      else if (b !== 'false' && b !== '') fail(`must be true or false, got "${v}"`);
     },
   };
 }

@@ -215,7 +215,7 @@ export function importItems(
         errors.push({
           line,
           column: 'serial',
-          message: `serial number "${item.serialNumber}" (${[item.make, item.model].filter(Boolean).join(' ') || 'no make/model'}) ${earlier}; mark the row duplicate_ok if both are real`,
+          message: `serial number "${item.serialNumber}" (${[item.make, item.model].filter(Boolean).join(' ') || 'no make/model'}) ${earlier}; set the row’s duplicate_ok to true if both are real`,
         });
       } else if (!earlier) {
         seen.set(key, `is also on line ${line}`);

@@ -1,5 +1,5 @@
 import { DAMAGE_KINDS } from '../../ledger/verify';
-import { PageQuery, pageSchema } from '../../lib/contract';
+import { BooleanQuery, PageQuery, pageSchema } from '../../lib/contract';
 import { z } from '../../lib/zod';
 
 export const HeadSchema = z
@@ -52,9 +52,7 @@ export const VerifyResultSchema = z
   .openapi('VerifyResult');
 
 export const VerifyQuery = z.object({
-  full: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((v) => v === 'true')
+  full: BooleanQuery.optional()
+    .transform((v) => v === true)
     .openapi({ description: 'Also re-canonicalise every event (slower).' }),
 });

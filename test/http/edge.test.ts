@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import { openDb } from '../../src/db/open';
+import { generateSigner } from '../../src/ledger/signer';
+import { auth, makeTestApp, tempDir } from '../helpers/app';
+import { expectProblem } from '../helpers/problem';
+
+const t = makeTestApp();
+
+/** The app as the server builds it, with its request log captured line by line. */
+function loggedApp() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const db = openDb(join(tempDir(), 'logged.db'));
+  const app = createApp({
+    db,
+    signer: generateSigner(),
+    checkpointIntervalMs: 0,
+    logger: pino({ level: 'info' }, sink),
+  });
+  afterAll(async () => {
+    await app.locals.ctx.ledger.close();
+    db.sqlite.close();
+  });
+  return { http: request(app), lines };
+}
+
+describe('tokens in URLs', () => {
+  const token = () => t.tokens.admin;
+
+  it('keeps a token sent in the query out of the log line and the problem instance', async () => {
+    const logged = loggedApp();
+    const secret = token();
+    const res = await logged.http.get(`/api/v1/users/me?token=${secret}`);
+    expectProblem(res, 401, 'unauthenticated');
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    expect(res.body.instance).toBe(`/api/v1/users/me?token=${secret.slice(0, 10)}…[redacted]`);
+    const line = logged.lines.find((l) => l.includes('/users/me'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain(secret.slice(10));
+    expect(JSON.parse(line!).req.url).toBe(`/api/v1/users/me?token=${secret.slice(0, 10)}…[redacted]`);
+  });
+
+  it('says in the 401 that tokens go in the Authorization header only, and that this one leaked', async () => {
+    const plain = await t.http.get('/api/v1/users/me');
+    expectProblem(plain, 401, 'unauthenticated');
+    expect(plain.body.detail).toContain('Authorization header');
+    expect(plain.body.detail).toContain('never in the URL');
+    const leaked = await t.http.get(`/api/v1/users/me?access_token=${encodeURIComponent(token())}`);
+    expectProblem(leaked, 401, 'unauthenticated');
+    expect(leaked.body.detail).toContain(`This URL carries a token (${token().slice(0, 10)}`);
+    expect(leaked.body.detail).toContain('revoke');
+    expect(JSON.stringify(leaked.body)).not.toContain(token().slice(10));
+  });
+
+  it('redacts a token in a path or a percent-encoded one, whatever the answer', async () => {
+    const secret = token();
+    for (const url of [`/api/v1/items/${secret}`, `/api/v1/cases?token=cdy%5F${secret.slice(4)}`]) {
+      const res = await t.http.get(url).set(auth(t.tokens.clerk));
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(res.body), url).not.toContain(secret.slice(10));
+      expect(res.body.instance).toContain('[redacted]');
+    }
+  });
+});
+
+describe('methods a path does not answer', () => {
+  it('answers DELETE on an existing path with 405 method_not_allowed and an Allow header', async () => {
+    const before = t.head();
+    const res = await t.http.delete('/api/v1/cases').set(auth(t.tokens.supervisor));
+    expectProblem(res, 405, 'method_not_allowed');
+    expect(res.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+    expect(res.body.allow).toEqual(['GET', 'HEAD', 'POST']);
+    expect(t.head()).toBe(before);
+  });
+
+  it('computes Allow from the route list for paths with parameters', async () => {
+    const events = await t.http.get('/api/v1/items/EV2600000010/events').set(auth(t.tokens.clerk));
+    expectProblem(events, 405, 'method_not_allowed');
+    expect(events.headers.allow).toBe('POST, OPTIONS');
+    const put = await t.http.put('/api/v1/ledger/verify').set(auth(t.tokens.clerk));
+    expectProblem(put, 405, 'method_not_allowed');
+    expect(put.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('answers OPTIONS with 204 and Allow, and an unknown path stays 404', async () => {
+    const options = await t.http.options('/api/v1/users/x/tokens').set(auth(t.tokens.admin));
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+    expectProblem(await t.http.delete('/api/v1/nowhere').set(auth(t.tokens.admin)), 404, 'route_not_found');
+  });
+});
+
+describe('malformed percent-encoding in a path', () => {
+  it('is 400 invalid_percent_encoding, not a generic 400', async () => {
+    for (const bad of ['%zz', '%E2%82', 'EV%']) {
+      const res = await t.http.get(`/api/v1/items/${bad}`).set(auth(t.tokens.clerk));
+      expectProblem(res, 400, 'invalid_percent_encoding');
+    }
+  });
+});
+
+describe('booleans in a query string', () => {
+  it('are exactly true or false', async () => {
+    for (const url of ['/items?checkedOut=yes', '/items?overdue=1', '/ledger/verify?full=on']) {
+      const res = await t.http.get(`/api/v1${url}`).set(auth(t.tokens.auditor));
+      expectProblem(res, 400, 'validation_failed');
+    }
+    expect((await t.http.get('/api/v1/items?checkedOut=false').set(auth(t.tokens.auditor))).status).toBe(200);
+  });
+});
