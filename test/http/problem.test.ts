@@ -26,8 +26,9 @@ describe('every error is RFC 9457 problem+json with a stable code', () => {
       expectProblem(res, 404, 'route_not_found');
       expect(res.body.instance).toBe(path);
     }
+    // A path that exists under other methods is a 405, not a 404 (test/http/edge.test.ts).
     const post = await t.http.delete('/api/v1/cases').set(auth(t.tokens.clerk));
-    expectProblem(post, 404, 'route_not_found');
+    expectProblem(post, 405, 'method_not_allowed');
     expect(t.head()).toBe(before);
   });
 
