@@ -79,6 +79,7 @@ export const ERROR_STATUS = {
   duplicate_scan: 409,
   witness_in_chain_of_custody: 409,
   nothing_scanned: 409,
+  disposal_not_completed: 409,
   discrepancy_resolved: 409,
   document_damaged: 500,
   // Reports (issue 15, reports)

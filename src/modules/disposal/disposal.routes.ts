@@ -1,4 +1,7 @@
 import { defineRoute } from '../../http/route';
+import { ItemReportQuery } from '../reports/reports.contract';
+import { serviceUrlOf } from '../reports/reports.routes';
+import { makeCertificate } from './certificate.service';
 import { completeDisposal, resolveDiscrepancy, scanItem } from './disposal.complete';
 import {
   ApproveBody,
@@ -228,5 +231,40 @@ export const disposalRoutes = [
     errors: ['disposal_not_found', 'discrepancy_not_found', 'discrepancy_resolved', 'location_not_found'],
     handler: ({ app, params, body, user }) =>
       app.ledger.write((tx) => resolveDiscrepancy(tx, params.disposalId, params.evidenceNo, body, user)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/disposals/:disposalId/certificate.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Get a disposal’s certificate',
+    description:
+      'The destruction certificate (or record of sale, release, transfer) of a completed disposal, made from the ' +
+      'ledger alone at a signed checkpoint: the authority and its scanned order, who proposed and approved it, ' +
+      'date, place, method, contractor, transport, the witnesses with signature lines, every item (evidence ' +
+      'number, make, model, serial number, last valuation), totals by category and value, the anomalies (items ' +
+      'missing at disposal and how they were resolved), and the closing block with checkpoint and fingerprint. A ' +
+      'PDF/A-3 carrying its payload, checkpoint and key, like every report; the X-Report-Fingerprint header names ' +
+      'it, and making it is recorded in the ledger.',
+    params: DisposalParams,
+    query: ItemReportQuery,
+    response: {
+      status: 200,
+      contentType: 'application/pdf',
+      description: 'The certificate',
+      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload' },
+    },
+    errors: ['disposal_not_found', 'disposal_not_completed', 'checkpoint_not_found', 'checkpoint_too_old'],
+    handler: async ({ app, params, query, user, req, res }) => {
+      const cert = await makeCertificate(app, params.disposalId, user, serviceUrlOf(req), query.checkpoint);
+      res
+        .status(200)
+        .set({
+          'Content-Type': 'application/pdf',
+          'Content-Disposition': `inline; filename="${cert.payload.certificateNo}-${cert.checkpoint.treeSize}.pdf"`,
+          'X-Report-Fingerprint': cert.fingerprint,
+        })
+        .send(cert.pdf);
+    },
   }),
 ];

@@ -251,7 +251,8 @@ export class ReportWriter {
   }
 
   private headerHeight(): number {
-    return this.table ? this.table.headerLines.length * this.table.size * 1.25 + 6 : 0;
+    // headerLines holds one list per column, each as deep as the deepest header.
+    return this.table ? (this.table.headerLines[0]?.length ?? 1) * this.table.size * 1.25 + 6 : 0;
   }
 
   private drawTableHeader(): void {
