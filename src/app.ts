@@ -12,6 +12,9 @@ import { errorHandler, notFoundHandler } from './http/problem';
 import { redactTokens } from './http/redact';
 import { mountRoute } from './http/route';
 import { routes } from './modules/routes';
+import { idempotency, itemPrecondition } from './web/idempotency';
+import { sessionAuth } from './web/web.auth';
+import { webRouter } from './web/web.router';
 
 export interface AppOptions extends ContextOptions {
   logger?: Logger;
@@ -43,7 +46,8 @@ export function createApp(options: AppOptions): App {
     helmet({
       contentSecurityPolicy: {
         directives: {
-          'script-src': ["'self'"],
+          // wasm-unsafe-eval: the camera decoder (zxing-wasm) compiles its WebAssembly, served by us.
+          'script-src': ["'self'", "'wasm-unsafe-eval'"],
           'img-src': ["'self'", 'data:'],
           'style-src': ["'self'", "'unsafe-inline'"],
         },
@@ -54,6 +58,9 @@ export function createApp(options: AppOptions): App {
 
   const api = express.Router();
   api.use(authenticate(ctx.db));
+  // The web app calls the API with its session cookie (+ CSRF token); writes may carry an Idempotency-Key.
+  api.use(sessionAuth(ctx), idempotency(ctx));
+  api.post('/items/:evidenceNo/events', itemPrecondition(ctx));
   let openapi: unknown;
   api.get('/openapi.json', (_req, res) => {
     openapi ??= buildOpenApi(routes);
@@ -62,9 +69,7 @@ export function createApp(options: AppOptions): App {
   for (const route of routes) mountRoute(api, ctx, route);
   api.use(methodNotAllowed(routes));
   app.use('/api/v1', api);
-  app.get('/', (_req, res) => {
-    res.redirect('/docs/');
-  });
+  app.use(webRouter(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

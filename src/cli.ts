@@ -13,8 +13,10 @@ import { documentManifest } from './modules/documents/documents.service';
 import { copyDocuments, documentsDirFor } from './modules/documents/documents.store';
 import { streamExport } from './modules/ledger/ledger.routes';
 import { projectors } from './modules/projectors';
+import { checkPasswordRules, hashPassword, setPassword } from './modules/users/passwords';
 import { ROLES, type Role } from './modules/users/roles';
 import * as users from './modules/users/users.service';
+import { endSessionsOf } from './web/sessions';
 
 const config = loadConfig();
 
@@ -58,10 +60,13 @@ user
   .description('create a user and print a new API token as the last line')
   .addOption(new Option('--role <role>', 'the user’s role').choices(ROLES).makeOptionMandatory())
   .option('--name <name>', 'display name')
-  .action((username: string, opts: { role: Role; name?: string }) =>
-    withContext(({ ledger }) => {
+  .option('--password-stdin', 'read a web sign-in password from standard input')
+  .action((username: string, opts: { role: Role; name?: string; passwordStdin?: boolean }) =>
+    withContext(async ({ ledger }) => {
+      const hash = opts.passwordStdin ? await passwordHashFromStdin() : null;
       const token = ledger.writeNow((tx) => {
         const created = users.createUser(tx, { username, displayName: opts.name, role: opts.role }, 'system');
+        if (hash) setPassword(tx, { userId: created.id, hash, reason: 'initial' }, 'system');
         return users.issueToken(tx, created.id, 'system').token;
       });
       console.log(`created ${username} (${opts.role}); API token:`);
@@ -92,6 +97,31 @@ user
       );
     }),
   );
+
+user
+  .command('password <username>')
+  .description('set or reset a user’s web sign-in password, read from standard input (ends their sessions)')
+  .option('--password-stdin', 'read the password from standard input (the default)')
+  .action((username: string) =>
+    withContext(async ({ ledger }) => {
+      const hash = await passwordHashFromStdin();
+      ledger.writeNow((tx) => {
+        const target = users.getUser(tx.db, username);
+        setPassword(tx, { userId: target.id, hash, reason: 'reset' }, 'system');
+        endSessionsOf(tx.db, target.id, tx.now);
+      });
+      console.log(`password set for ${username}`);
+    }),
+  );
+
+/** The first line of standard input, checked against the password rules, hashed with scrypt. */
+async function passwordHashFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  checkPasswordRules(password);
+  return hashPassword(password);
+}
 
 program
   .command('token')

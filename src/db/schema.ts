@@ -9,4 +9,6 @@ export * from '../modules/locations/locations.schema';
 export * from '../modules/parties/parties.schema';
 export * from '../modules/reports/reports.schema';
 export * from '../modules/seizures/seizures.schema';
+export * from '../modules/users/passwords.schema';
 export * from '../modules/users/users.schema';
+export * from '../web/web.schema';

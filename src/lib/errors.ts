@@ -94,6 +94,15 @@ export const ERROR_STATUS = {
   audit_closed: 409,
   location_scan_required: 409,
   location_outside_audit: 409,
+  // Web app: passwords, sessions, CSRF, idempotent writes (issue 17)
+  password_too_weak: 400,
+  current_password_wrong: 403,
+  sign_in_failed: 401,
+  session_expired: 401,
+  csrf_invalid: 403,
+  item_changed: 412,
+  idempotency_key_reused: 422,
+  sign_in_locked: 429,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

@@ -10,11 +10,13 @@ import { locationRoutes } from './locations/locations.routes';
 import { partyRoutes } from './parties/parties.routes';
 import { reportRoutes } from './reports/reports.routes';
 import { seizureRoutes } from './seizures/seizures.routes';
+import { passwordRoutes } from './users/passwords.routes';
 import { userRoutes } from './users/users.routes';
 
 /** Every API route, under /api/v1. The OpenAPI document and the role matrix test read this list. */
 export const routes: readonly AnyRoute[] = [
   ...ledgerRoutes,
+  ...passwordRoutes, // before userRoutes: /users/me/password is not a userId
   ...userRoutes,
   ...caseRoutes,
   ...locationRoutes,

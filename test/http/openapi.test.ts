@@ -87,8 +87,8 @@ describe('GET /docs', () => {
     expect(init.text).toContain('/api/v1/openapi.json');
   });
 
-  it('redirects / and /docs to the docs page', async () => {
-    expect((await t.http.get('/')).headers.location).toBe('/docs/');
+  it('serves the web app at / (sign-in first) and the docs at /docs', async () => {
+    expect((await t.http.get('/')).headers.location).toBe('/signin?required=1&next=%2F');
     const bare = await t.http.get('/docs');
     expect([200, 301, 302]).toContain(bare.status);
   });

@@ -69,6 +69,11 @@ export const ImportQuery = z.object({
   caseId: z.string().min(1).max(100),
   seizureId: z.string().min(1).max(100),
   occurredAt: RegisteredAt.optional(),
+  dryRun: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ description: '`true`: check every row and answer 200 with the count, writing nothing' }),
 });
 
 /** A zod schema as plain JSON Schema, for an OpenAPI member the generator cannot derive. */

@@ -85,7 +85,7 @@ export const itemRoutes = [
       'occurred_before_seizure',
       'case_closed',
     ],
-    handler: ({ app, req, query, body, user }) => {
+    handler: ({ app, req, res, query, body, user }) => {
       getCaseOpenForIntake(app.db, query.caseId);
       getSeizureOfCase(app.db, query.caseId, query.seizureId);
       let rows: ReturnType<typeof readItemsJson>;
@@ -100,6 +100,17 @@ export const itemRoutes = [
         rows = readItemsCsv(body);
       } else {
         rows = readItemsJson(body as unknown[]);
+      }
+      if (query.dryRun) {
+        const check = {
+          db: app.db,
+          now: app.clock(),
+          append: () => {
+            throw new Error('a dry run appends nothing');
+          },
+        };
+        res.status(200).json(items.importItems(check, { ...query, rows }, user.id));
+        return undefined;
       }
       return app.ledger.write((tx) => items.importItems(tx, { ...query, rows }, user.id));
     },

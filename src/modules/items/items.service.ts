@@ -180,7 +180,13 @@ export interface ImportResult {
  */
 export function importItems(
   tx: Tx,
-  input: { caseId: string; seizureId: string; rows: ImportRow[]; occurredAt?: string | undefined },
+  input: {
+    caseId: string;
+    seizureId: string;
+    rows: ImportRow[];
+    occurredAt?: string | undefined;
+    dryRun?: boolean | undefined;
+  },
   actor: Actor,
 ): ImportResult {
   const { caseId, seizureId, rows, occurredAt } = input;
@@ -244,6 +250,9 @@ export function importItems(
     );
   }
 
+  // A dry run (the web app's preview) stops here, every check passed, nothing appended.
+  if (input.dryRun)
+    return { importId: '', caseId, seizureId, count: rows.length, first: null, last: null, evidenceNos: [] };
   const importId = newId('imp');
   const evidenceNos = appendRegistrations(
     tx,

@@ -1,0 +1,148 @@
+/// <reference lib="dom" />
+/** What every page's script shares: the API call with CSRF and idempotency keys, messages, form reading. */
+
+export type Strings = Record<string, string>;
+
+export function strings(): Strings {
+  const el = document.getElementById('strings');
+  return el?.textContent ? (JSON.parse(el.textContent) as Strings) : {};
+}
+
+export function t(s: Strings, key: string, params: Record<string, string | number> = {}): string {
+  const text = s[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+const csrf = () => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+
+/** A fresh idempotency key (works on plain http too, where randomUUID is missing). */
+export function newKey(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  ok: boolean;
+  status: number;
+  body: T;
+}
+
+export interface CallOptions {
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+  key?: string;
+  ifMatch?: number;
+}
+
+/** The API with this page's session cookie; writes carry the CSRF token and, given one, an idempotency key. */
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  o: CallOptions = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
+  if (o.key) headers['Idempotency-Key'] = o.key;
+  if (o.ifMatch !== undefined) headers['If-Match'] = `"${o.ifMatch}"`;
+  let body: string | undefined;
+  if (o.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(o.json);
+  } else if (o.text !== undefined) {
+    headers['Content-Type'] = o.contentType ?? 'text/plain';
+    body = o.text;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    return { ok: false, status: 0, body: { code: 'network' } as T };
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const parsed = type.includes('json') ? await res.json().catch(() => ({})) : {};
+  if (
+    res.status === 401 &&
+    ['session_expired', 'unauthenticated'].includes((parsed as { code?: string }).code ?? '')
+  ) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    setTimeout(() => location.assign(`/signin?expired=1&next=${next}`), 1500);
+  }
+  return { ok: res.ok, status: res.status, body: parsed as T };
+}
+
+/** A refusal in the user's language: the catalogue's text for its code, else the service's own detail. */
+export function problemText(s: Strings, answer: object): string {
+  const body = answer as Record<string, unknown>;
+  const code = String(body.code ?? 'network');
+  const known = s[`error.${code}`];
+  const detail = typeof body.detail === 'string' ? body.detail : '';
+  return known ? (detail && code !== 'network' ? `${known} (${detail})` : known) : detail || code;
+}
+
+/** Kazakhstan local time as the user typed it (datetime-local) → RFC 3339 with +05:00. */
+export const OFFSET = '+05:00';
+export const localToRfc3339 = (v: string) => (v.length === 16 ? `${v}:00${OFFSET}` : `${v}${OFFSET}`);
+
+/** A form's fields as a JSON body; empty fields are left out; `data-kind` converts. */
+export function formJson(form: HTMLFormElement): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const el of Array.from(form.elements)) {
+    if (
+      !(
+        el instanceof HTMLInputElement ||
+        el instanceof HTMLSelectElement ||
+        el instanceof HTMLTextAreaElement
+      )
+    )
+      continue;
+    if (!el.name || el.disabled) continue;
+    if (el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) continue;
+    const v = el.value.trim();
+    if (v === '') continue;
+    const kind = el.dataset.kind;
+    if (kind === 'datetime') out[el.name] = localToRfc3339(v);
+    else if (kind === 'number') out[el.name] = Number(v.replace(/\s/g, '').replace(',', '.'));
+    else if (kind === 'int') out[el.name] = Number.parseInt(v, 10);
+    else if (kind === 'money')
+      out[el.name] = Math.round(Number(v.replace(/\s/g, '').replace(',', '.')) * 100);
+    else out[el.name] = v;
+  }
+  return out;
+}
+
+export function say(el: Element | null, text: string, kind: 'ok' | 'error' | 'info' = 'info') {
+  if (!el) return;
+  el.textContent = text;
+  el.className = `${el.className.replace(/\b(msg|ok|error|info)\b/g, '').trim()} msg ${kind}`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A submit that cannot run twice: the button is disabled while the request is out, and the same
+ * idempotency key is sent until the write succeeds, so a double click or a retry writes once.
+ */
+export function guardedSubmit(form: HTMLFormElement, run: (key: string) => Promise<boolean>) {
+  let key = newKey();
+  let busy = false;
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    if (!form.reportValidity()) return;
+    busy = true;
+    const buttons = form.querySelectorAll<HTMLButtonElement>('button[type="submit"]');
+    for (const b of Array.from(buttons)) b.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      if (await run(key)) key = newKey();
+    } finally {
+      busy = false;
+      for (const b of Array.from(buttons)) b.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+}
