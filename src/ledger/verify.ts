@@ -12,6 +12,10 @@ import { CompactRange } from './merkle';
 import { publicKeyFromRaw } from './signer';
 import type { Projector } from './types';
 
+/**
+ * Every kind of damage verify reports: docs/operations.md lists exactly these (a test compares),
+ * the API's VerifyResult names them, and an operator's alerting can match on them.
+ */
 export const DAMAGE_KINDS = [
   'missing_genesis',
   'seq_gap',
@@ -23,6 +27,12 @@ export const DAMAGE_KINDS = [
   'truncated',
   'state_mismatch',
   'projection_mismatch',
+  // The <db>.checkpoints file against the checkpoints table: two copies that must agree.
+  'checkpoint_file_missing',
+  'checkpoint_line_unreadable',
+  'checkpoint_missing_from_file',
+  'checkpoint_missing_from_db',
+  'checkpoint_copies_differ',
   // What lives beside the ledger (VerifyOptions.checks): attached documents.
   'document_missing',
   'document_damaged',
@@ -34,6 +44,10 @@ export interface Damage {
   /** The first sequence number the damage concerns; null for a projection table, which has none. */
   seq: number | null;
   detail: string;
+  /** The line of the checkpoint file, for a line that cannot be read. */
+  line?: number;
+  /** For a rewritten chain: the last checkpoint that holds (0: none) and the first that fails. */
+  between?: { from: number; to: number };
 }
 
 export interface VerifyResult {
@@ -73,13 +87,15 @@ const MAX_DAMAGE = 20;
 export function verifyLedger(db: Db, options: VerifyOptions): VerifyResult {
   // The file before the snapshot: each checkpoint in it was signed after its events committed,
   // so none can lie beyond the snapshot's head unless the ledger really lost its tail.
-  const fileLines = readCheckpointFile(options.checkpointFile ?? checkpointFileFor(db.path));
+  const file = readCheckpointFile(
+    options.checkpointFile === undefined ? checkpointFileFor(db.path) : options.checkpointFile,
+  );
   const wantProjections = options.projections ?? true;
   const run = (scratch: Db | null) => {
     const ownSnapshot = !db.sqlite.inTransaction;
     if (ownSnapshot) db.sqlite.exec('BEGIN');
     try {
-      return verifyInSnapshot(db, options, fileLines, scratch);
+      return verifyInSnapshot(db, options, file, scratch);
     } finally {
       if (ownSnapshot) db.sqlite.exec('COMMIT');
     }
@@ -91,14 +107,14 @@ export function verifyLedger(db: Db, options: VerifyOptions): VerifyResult {
 function verifyInSnapshot(
   db: Db,
   options: VerifyOptions,
-  fileLines: string[],
+  file: CheckpointFile | null,
   scratch: Db | null,
 ): VerifyResult {
   const damage: Damage[] = [];
   const report = (d: Damage) => {
     if (damage.length < MAX_DAMAGE) damage.push(d);
   };
-  const checkpointNotes = loadCheckpointNotes(db, fileLines, report);
+  const checkpointNotes = loadCheckpointNotes(db, file, report);
 
   let ledgerId: string | null = null;
   let key: { publicKey: ReturnType<typeof publicKeyFromRaw>; raw: Buffer } | null = null;
@@ -107,6 +123,8 @@ function verifyInSnapshot(
   let chainBroken = false;
   const range = new CompactRange();
   let checkpointsChecked = 0;
+  let lastHolding = 0;
+  let rewritten = false;
 
   for (const row of iterateEventRows(db)) {
     if (chainBroken) break;
@@ -151,8 +169,8 @@ function verifyInSnapshot(
     range.appendEventHash(row.hash);
     prev = row.hash;
     expected += 1;
-    const note = checkpointNotes.get(row.seq);
-    if (note && key && ledgerId) {
+    for (const note of checkpointNotes.get(row.seq) ?? []) {
+      if (!key || !ledgerId) break;
       checkpointsChecked += 1;
       const opened = openCheckpoint(note, key.publicKey, key.raw);
       if (!opened.ok) {
@@ -162,11 +180,22 @@ function verifyInSnapshot(
           detail: `checkpoint at ${row.seq}: ${opened.reason}`,
         });
       } else if (!matches(opened.checkpoint, ledgerId, row.seq, range.root().toString('hex'), row.hash)) {
-        report({
-          kind: 'checkpoint_mismatch',
-          seq: row.seq,
-          detail: `the chain through seq ${row.seq} does not hash to the signed checkpoint of that size`,
-        });
+        // Every later checkpoint fails too once one does (the hashes chain): report the first only.
+        if (!rewritten) {
+          rewritten = true;
+          report({
+            kind: 'checkpoint_mismatch',
+            seq: row.seq,
+            detail:
+              `the chain through seq ${row.seq} does not hash to the signed checkpoint of that size: history was rewritten ` +
+              (lastHolding > 0
+                ? `between seq ${lastHolding} (the last checkpoint that holds) and seq ${row.seq}`
+                : `at or before seq ${row.seq} (no earlier checkpoint holds)`),
+            between: { from: lastHolding, to: row.seq },
+          });
+        }
+      } else if (!rewritten) {
+        lastHolding = row.seq;
       }
     }
   }
@@ -200,7 +229,11 @@ function verifyInSnapshot(
   if (scratch) {
     for (const d of rebuildAndCompare(db, scratch, options.projectors)) report(d);
   }
-  damage.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+  // By seq; at one seq, the chain's own damage before what the checkpoint copies disagree about.
+  const rank = (d: Damage) => DAMAGE_KINDS.indexOf(d.kind);
+  damage.sort(
+    (a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || rank(a) - rank(b),
+  );
   return {
     ok: damage.length === 0,
     ledgerId,
@@ -241,38 +274,101 @@ function readGenesis(row: EventRow): { ledgerId: string; publicKeyRaw: Buffer } 
   }
 }
 
-function readCheckpointFile(file: string | null): string[] {
-  return file && existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+interface CheckpointFile {
+  path: string;
+  /** Its lines, or null when the file does not exist. */
+  lines: string[] | null;
 }
 
-/** Checkpoint notes by tree size, from the table and from the plain file; they must agree. */
-function loadCheckpointNotes(db: Db, fileLines: string[], report: (d: Damage) => void): Map<number, string> {
-  const notes = new Map<number, string>();
+function readCheckpointFile(path: string | null): CheckpointFile | null {
+  if (!path) return null;
+  return { path, lines: existsSync(path) ? readFileSync(path, 'utf8').split('\n') : null };
+}
+
+/**
+ * Checkpoint notes by tree size, from the table and from the plain file, and every way the two
+ * copies disagree: the file gone, a line unreadable, a checkpoint in one copy only, two different
+ * notes for one size. Both notes of a size are checked against the chain.
+ */
+function loadCheckpointNotes(
+  db: Db,
+  file: CheckpointFile | null,
+  report: (d: Damage) => void,
+): Map<number, string[]> {
+  const inDb = new Map<number, string>();
   for (const row of db.sqlite
-    .prepare('SELECT tree_size, note FROM checkpoints')
+    .prepare('SELECT tree_size, note FROM checkpoints ORDER BY tree_size')
     .iterate() as IterableIterator<Pick<CheckpointRow, 'tree_size' | 'note'>>) {
-    notes.set(row.tree_size, row.note);
+    inDb.set(row.tree_size, row.note);
   }
-  for (const line of fileLines) {
-    if (!line.trim()) continue;
-    let parsed: { treeSize?: unknown; note?: unknown };
-    try {
-      parsed = JSON.parse(line) as typeof parsed;
-    } catch {
-      continue;
+  const inFile = new Map<number, string>();
+  if (file?.lines) {
+    file.lines.forEach((text, i) => {
+      if (!text.trim()) return;
+      const parsed = parseCheckpointLine(text);
+      if (!parsed) {
+        report({
+          kind: 'checkpoint_line_unreadable',
+          seq: null,
+          line: i + 1,
+          detail: `line ${i + 1} of ${file.path} is not a checkpoint line ({"treeSize", "note"})`,
+        });
+      } else if (!inFile.has(parsed.treeSize)) {
+        inFile.set(parsed.treeSize, parsed.note);
+      }
+    });
+  }
+  if (file && !file.lines && inDb.size > 0) {
+    const first = inDb.keys().next().value as number;
+    report({
+      kind: 'checkpoint_file_missing',
+      seq: first,
+      detail: `the checkpoint file ${file.path} is missing; the database holds ${inDb.size} checkpoint(s) from seq ${first}`,
+    });
+  }
+  const notes = new Map<number, string[]>();
+  for (const [size, note] of inDb) notes.set(size, [note]);
+  if (file?.lines) {
+    for (const size of inDb.keys()) {
+      if (!inFile.has(size)) {
+        report({
+          kind: 'checkpoint_missing_from_file',
+          seq: size,
+          detail: `the database holds a checkpoint at seq ${size} that the checkpoint file does not`,
+        });
+      }
     }
-    if (typeof parsed.treeSize !== 'number' || typeof parsed.note !== 'string') continue;
-    const known = notes.get(parsed.treeSize);
-    if (known !== undefined && known !== parsed.note) {
-      report({
-        kind: 'checkpoint_mismatch',
-        seq: parsed.treeSize,
-        detail: `the checkpoint file and the database disagree about the checkpoint at ${parsed.treeSize}`,
-      });
+    for (const [size, note] of inFile) {
+      const known = inDb.get(size);
+      if (known === undefined) {
+        report({
+          kind: 'checkpoint_missing_from_db',
+          seq: size,
+          detail: `the checkpoint file holds a checkpoint at seq ${size} that the database does not`,
+        });
+        notes.set(size, [note]);
+      } else if (known !== note) {
+        report({
+          kind: 'checkpoint_copies_differ',
+          seq: size,
+          detail: `the checkpoint file and the database hold different checkpoints at seq ${size}`,
+        });
+        notes.set(size, [known, note]);
+      }
     }
-    notes.set(parsed.treeSize, parsed.note);
   }
   return new Map([...notes.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+function parseCheckpointLine(text: string): { treeSize: number; note: string } | null {
+  try {
+    const parsed = JSON.parse(text) as { treeSize?: unknown; note?: unknown };
+    return Number.isSafeInteger(parsed.treeSize) && typeof parsed.note === 'string'
+      ? { treeSize: parsed.treeSize as number, note: parsed.note }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Replays every event through the projectors into a scratch database, in one pass. */

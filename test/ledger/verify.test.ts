@@ -1,30 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify';
-import * as cases from '../../src/modules/cases/cases.service';
 import { projectors } from '../../src/modules/projectors';
-import { makeLedger } from '../helpers/ledger';
+import { rewriteChain, seededLedger } from '../helpers/ledger';
 
-function seeded(n = 20) {
-  const ctx = makeLedger({ checkpointEvery: 5 });
-  for (let i = 0; i < n; i++) {
-    ctx.ledger.writeNow((tx) =>
-      cases.openCase(
-        tx,
-        {
-          number: `C-${i}`,
-          title: `Case ${i}`,
-          legalBasis: 'art. 214',
-          agency: 'AFM',
-          openedOn: '2022-03-01',
-        },
-        'usr_test',
-      ),
-    );
-  }
-  ctx.ledger.checkpoint();
-  return ctx;
-}
+const seeded = (n = 20) => seededLedger(n);
 
 const dropTriggers = (ctx: ReturnType<typeof seeded>) => {
   for (const t of [
@@ -88,22 +68,8 @@ describe('verify', () => {
     const ctx = seeded();
     dropTriggers(ctx);
     // Rewrite history: change case 3's title, then recompute every hash and link after it.
-    const { sha256Hex } = await import('../../src/ledger/hash');
-    const { hashedTextOf } = await import('../../src/ledger/events-read');
-    const rows = ctx.db.sqlite.prepare('SELECT * FROM events ORDER BY seq').all() as Parameters<
-      typeof hashedTextOf
-    >[0][];
-    let prev = '0'.repeat(64);
-    const update = ctx.db.sqlite.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE seq = ?');
-    for (const row of rows) {
-      const data = row.data.replace('"Case 3"', '"Case 3 (amended)"');
-      const next = { ...row, data, prev_hash: prev };
-      const hash = sha256Hex(hashedTextOf(next));
-      update.run(data, prev, hash, row.seq);
-      prev = hash;
-    }
+    rewriteChain(ctx.db, (data) => data.replace('"Case 3"', '"Case 3 (amended)"'));
     ctx.db.sqlite.exec(`UPDATE cases SET title = 'Case 3 (amended)' WHERE number = 'C-3'`);
-    ctx.db.sqlite.prepare('UPDATE ledger_state SET head_hash = ?').run(prev);
     const r = verify(ctx);
     expect(r.ok).toBe(false);
     expect(r.firstBad?.kind).toBe('checkpoint_mismatch');

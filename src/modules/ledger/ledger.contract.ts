@@ -35,6 +35,17 @@ export const DamageSchema = z.object({
   kind: z.enum(DAMAGE_KINDS),
   seq: z.number().int().nullable(),
   detail: z.string(),
+  line: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: 'The checkpoint file’s line, for an unreadable one' }),
+  between: z
+    .object({ from: z.number().int(), to: z.number().int() })
+    .optional()
+    .openapi({
+      description: 'A rewritten chain: the last checkpoint that holds (0: none), the first that fails',
+    }),
 });
 
 export const VerifyResultSchema = z
