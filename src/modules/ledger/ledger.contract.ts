@@ -40,12 +40,9 @@ export const DamageSchema = z.object({
     .int()
     .optional()
     .openapi({ description: 'The checkpoint file’s line, for an unreadable one' }),
-  between: z
-    .object({ from: z.number().int(), to: z.number().int() })
-    .optional()
-    .openapi({
-      description: 'A rewritten chain: the last checkpoint that holds (0: none), the first that fails',
-    }),
+  between: z.object({ from: z.number().int(), to: z.number().int() }).optional().openapi({
+    description: 'A rewritten chain: the last checkpoint that holds (0: none), the first that fails',
+  }),
 });
 
 export const VerifyResultSchema = z
