@@ -1,6 +1,11 @@
+import type { Response } from 'superagent';
+import { expect } from 'vitest';
+import type { ReportEvent } from '../../src/modules/reports/item.payload';
+import { displayOrder, eventCells } from '../../src/modules/reports/item.render';
 import { makeItem, makeLocation, makeParty, makeShelf, nextWeek, record } from '../custody/fixtures';
 import type { TestApp } from '../helpers/app';
 import { auth } from '../helpers/app';
+import { squash } from './pdf-tools';
 
 /**
  * An item with a history a court exhibit must show: received, moved, custody transferred, lent to a
@@ -89,14 +94,23 @@ export function getReport(
       // supertest listens on a new port per request: a fixed Host keeps the report's URL the same.
       .set('Host', 'custody.example:3000')
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const json = /json/.test(String(res.headers['content-type']));
-          cb(null, json ? JSON.parse(body.toString('utf8')) : body);
-        });
-      })
+      .parse(pdfOrProblem)
   );
+}
+
+/** supertest body parser: the PDF as a Buffer, a problem+json as its object. */
+export function pdfOrProblem(res: Response, cb: (err: Error | null, body: unknown) => void) {
+  const chunks: Buffer[] = [];
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => {
+    const body = Buffer.concat(chunks);
+    cb(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString('utf8')) : body);
+  });
+}
+
+/** Every cell of every event row is in the (squashed) text of the PDF. */
+export function expectEventsPrinted(text: string, events: readonly ReportEvent[]) {
+  for (const e of displayOrder(events))
+    for (const cell of eventCells(e)) expect(text).toContain(squash(cell));
 }

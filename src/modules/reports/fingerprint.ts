@@ -74,11 +74,12 @@ export interface ReportRecord {
 export function recordReport(
   ledger: Ledger,
   record: ReportRecord,
-  canonicalPayload: string | Buffer,
+  payload: string | { deflated: Buffer; size: number },
 ): Promise<number> {
-  const bytes =
-    typeof canonicalPayload === 'string' ? Buffer.from(canonicalPayload, 'utf8') : canonicalPayload;
-  const deflated = deflateSync(bytes);
+  const { deflated, size } =
+    typeof payload === 'string'
+      ? { deflated: deflateSync(Buffer.from(payload, 'utf8')), size: Buffer.byteLength(payload) }
+      : payload;
   return ledger.write((tx) => {
     const event = tx.append({
       type: 'report_made',
@@ -96,7 +97,7 @@ export function recordReport(
     prepared(
       tx.db,
       'INSERT OR IGNORE INTO report_payloads (fingerprint, deflated, size) VALUES (?, ?, ?)',
-    ).run(record.fingerprint, deflated, bytes.length);
+    ).run(record.fingerprint, deflated, size);
     return event.seq;
   });
 }

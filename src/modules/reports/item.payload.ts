@@ -3,7 +3,7 @@ import { prepared } from '../../db/statements';
 import type { Checkpoint } from '../../ledger/checkpoint';
 import { type EventRow, exportLineOf } from '../../ledger/events-read';
 import type { Ledger } from '../../ledger/ledger';
-import { getCase } from '../cases/cases.service';
+import { type CaseView, getCase } from '../cases/cases.service';
 import { getCustodyState } from '../custody/custody.state';
 import { findItemRow } from '../items/items.service';
 import type { ItemRow } from '../items/items.view';
@@ -19,6 +19,8 @@ export type Field = [label: string, value: string];
 /** One event of an item as the report shows it, with the ledger event itself (to hash and prove). */
 export interface ReportEvent {
   seq: number;
+  /** The ledger event's hash (its Merkle leaf is SHA-256(0x00 ‖ hash)). */
+  hash: string;
   when: string;
   what: string;
   fromTo: string;
@@ -27,8 +29,8 @@ export interface ReportEvent {
   by: string;
   corrects: number | null;
   correctedBy: number[];
-  /** The event exactly as exported (docs/ledger-format.md §2), `hash` included. */
-  event: Record<string, unknown>;
+  /** Item reports: the event exactly as exported (docs/ledger-format.md §2), `hash` included. */
+  event?: Record<string, unknown>;
 }
 
 /** What every report states about where it comes from. */
@@ -102,6 +104,23 @@ export function reportHead(
   };
 }
 
+/** The case as every report heads it. */
+export function caseFacts(kase: CaseView): ItemReportPayload['case'] {
+  return {
+    id: kase.id,
+    number: kase.number,
+    title: kase.title,
+    fields: [
+      ['Case number', kase.number],
+      ['Title', kase.title],
+      ['Legal basis', kase.legalBasis],
+      ['Agency', kase.agency],
+      ['Opened on', kase.openedOn],
+      ['Case status', words(kase.status)],
+    ],
+  };
+}
+
 export function seizureFields(s: SeizureView): Field[] {
   const fields: Field[] = [
     ['Site', `${s.farmName}, ${s.region}`],
@@ -117,7 +136,7 @@ export function seizureFields(s: SeizureView): Field[] {
   return fields;
 }
 
-function itemFields(r: ItemRow, names: Names): Field[] {
+export function itemFields(r: ItemRow, names: Names): Field[] {
   const f: Field[] = [
     ['Category', words(r.category)],
     ['Make and model', [r.make, r.model].filter(Boolean).join(' ') || '—'],
@@ -140,25 +159,31 @@ function itemFields(r: ItemRow, names: Names): Field[] {
   return f;
 }
 
-/** The events of one item up to `treeSize`, laid out as the report's rows, with what they show. */
-export function itemSection(
-  db: Db,
-  row: ItemRow,
-  seizure: SeizureView,
-  treeSize: number,
-  names: Names,
-): ItemSection {
-  const rows = prepared(
+/** The events of one item up to `treeSize`, in ledger order. */
+export function itemEventRows(db: Db, evidenceNo: string, treeSize: number): EventRow[] {
+  return prepared(
     db,
     `SELECT * FROM events WHERE entity_type = 'item' AND entity_id = ? AND seq <= ? ORDER BY seq`,
-  ).all(row.evidence_no, treeSize) as EventRow[];
-  const running: Running = {
-    location: null,
-    custodian: null,
-    holder: null,
-    sealNo: null,
-    siteName: seizure.farmName,
-  };
+  ).all(evidenceNo, treeSize) as EventRow[];
+}
+
+export interface History {
+  events: ReportEvent[];
+  valuations: ItemSection['valuations'];
+  disposition: ItemSection['disposition'];
+}
+
+/**
+ * An item's events as the report's rows, with what they show. `withEvents` keeps each ledger event
+ * itself in the row (item reports: a verifier rehashes it); case reports keep only its hash.
+ */
+export function historyOf(
+  rows: readonly EventRow[],
+  siteName: string,
+  names: Names,
+  withEvents: boolean,
+): History {
+  const running: Running = { location: null, custodian: null, holder: null, sealNo: null, siteName };
   const events: ReportEvent[] = [];
   const bySeq = new Map<number, ReportEvent>();
   const valuations: ItemSection['valuations'] = [];
@@ -167,15 +192,20 @@ export function itemSection(
     const data = JSON.parse(r.data) as Record<string, unknown>;
     const cells = describeEvent(r.type, data, r.actor, running, names);
     const corrects = r.type === 'item_correction' && typeof data.corrects === 'number' ? data.corrects : null;
+    // Members in RFC 8785 order, so a case report can serialise its items with JSON.stringify alone.
     const e: ReportEvent = {
-      seq: r.seq,
-      when: printTime(r.occurred_at),
-      ...cells,
       by: names.user(r.actor),
-      corrects,
       correctedBy: [],
-      event: JSON.parse(exportLineOf(r)) as Record<string, unknown>,
+      corrects,
+      details: cells.details,
+      fromTo: cells.fromTo,
+      hash: r.hash,
+      seal: cells.seal,
+      seq: r.seq,
+      what: cells.what,
+      when: printTime(r.occurred_at),
     };
+    if (withEvents) e.event = JSON.parse(exportLineOf(r)) as Record<string, unknown>;
     events.push(e);
     bySeq.set(r.seq, e);
     if (corrects !== null) bySeq.get(corrects)?.correctedBy.push(r.seq);
@@ -196,15 +226,24 @@ export function itemSection(
     const by = bySeq.get(v.seq)?.correctedBy ?? [];
     if (by.length > 0) v.corrected = `corrected by seq ${by.join(', ')}`;
   }
-  const printed = printEvidenceNo(row.evidence_no);
+  return { events, valuations, disposition };
+}
+
+/** One item's section of a report: what it is, where it was seized, its history. */
+export function itemSection(
+  db: Db,
+  row: ItemRow,
+  seizure: SeizureView,
+  treeSize: number,
+  names: Names,
+): ItemSection {
+  const history = historyOf(itemEventRows(db, row.evidence_no, treeSize), seizure.farmName, names, true);
   return {
     evidenceNo: row.evidence_no,
-    printed,
+    printed: printEvidenceNo(row.evidence_no),
     item: itemFields(row, names),
     seizure: seizureFields(seizure),
-    events,
-    valuations,
-    disposition,
+    ...history,
   };
 }
 
@@ -244,19 +283,7 @@ export function itemReportPayload(
     payload: {
       ...head,
       kind: 'item_custody',
-      case: {
-        id: kase.id,
-        number: kase.number,
-        title: kase.title,
-        fields: [
-          ['Case number', kase.number],
-          ['Title', kase.title],
-          ['Legal basis', kase.legalBasis],
-          ['Agency', kase.agency],
-          ['Opened on', kase.openedOn],
-          ['Case status', words(kase.status)],
-        ],
-      },
+      case: caseFacts(kase),
       section,
     },
     checkpoint: cp,

@@ -8,12 +8,12 @@ import { type Column, PAGE, type ReportWriter } from './pdf/writer';
 /** The history table's columns (also what a verifier compares with the payload, cell by cell). */
 export const HISTORY_COLUMNS: readonly Column[] = [
   { header: 'Date and time', width: 60 },
-  { header: 'Event', width: 84 },
+  { header: 'Event', width: 82 },
   { header: 'From → to', width: 90 },
   { header: 'Purpose and details' },
   { header: 'Seal', width: 62 },
-  { header: 'By (name, role)', width: 76 },
-  { header: 'Seq', width: 28, font: 'mono' },
+  { header: 'By (name, role)', width: 74 },
+  { header: 'Seq', width: 32, font: 'mono' },
 ];
 
 const CORRECTION_FILL = '#fff1cc';

@@ -1,4 +1,5 @@
 import { z } from '../../lib/zod';
+import { ItemCategorySchema, ItemStatusSchema } from '../items/items.contract';
 
 export const FingerprintParams = z.object({
   fingerprint: z
@@ -8,11 +9,22 @@ export const FingerprintParams = z.object({
     .openapi({ description: 'The report’s fingerprint (X-Report-Fingerprint)', example: 'a3f1…' }),
 });
 
-export const ItemReportQuery = z.strictObject({
-  checkpoint: z.coerce.number().int().min(1).optional().openapi({
-    description:
-      'Make the report at this signed checkpoint (tree size): the same report at the same checkpoint is the same bytes. Default: the latest checkpoint that holds every event shown.',
-  }),
+const checkpointParam = z.coerce.number().int().min(1).optional().openapi({
+  description:
+    'Make the report at this signed checkpoint (tree size): the same report at the same checkpoint is the same bytes. Default: the latest checkpoint that holds every event shown.',
+});
+
+export const ItemReportQuery = z.strictObject({ checkpoint: checkpointParam });
+
+export const CaseReportQuery = z.strictObject({
+  seizureId: z.string().min(1).max(100).optional().openapi({ description: 'Only the items of this seizure' }),
+  category: ItemCategorySchema.optional(),
+  status: ItemStatusSchema.optional(),
+  format: z
+    .enum(['full', 'summary'])
+    .default('full')
+    .openapi({ description: '`summary`: the summary pages only, without each item’s history' }),
+  checkpoint: checkpointParam,
 });
 
 export const ReportDescriptionSchema = z

@@ -1,8 +1,15 @@
 import type { Request } from 'express';
 import { defineRoute } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
+import { CaseIdParams } from '../cases/cases.contract';
+import { streamCaseReport } from './case.report';
 import { describeReport } from './fingerprint';
-import { FingerprintParams, ItemReportQuery, ReportDescriptionSchema } from './reports.contract';
+import {
+  CaseReportQuery,
+  FingerprintParams,
+  ItemReportQuery,
+  ReportDescriptionSchema,
+} from './reports.contract';
 import { makeItemReport } from './reports.service';
 
 const tags = ['Reports'];
@@ -50,6 +57,21 @@ export const reportRoutes = [
         })
         .send(report.pdf);
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases/:caseId/report.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Get a case’s custody report',
+    description:
+      'A PDF/A-3b report of the case: a summary first (seizures with the load they took off the grid in kW and MWh/day, items by category and status, values by currency, open check-outs), then each item’s custody history. Streamed as it is drawn (the pages are counted first, so every page says "Page i of n"), at one read snapshot. Filters: `seizureId`, `category`, `status`; `format=summary` for the summary only. It carries its payload, the checkpoint and the public key; X-Report-Fingerprint and X-Report-Pages are sent before the first byte.',
+    params: CaseIdParams,
+    query: CaseReportQuery,
+    response: { ...pdf, description: 'The report, streamed' },
+    errors: ['case_not_found', 'seizure_not_found', 'checkpoint_not_found', 'checkpoint_too_old'],
+    handler: ({ app, params, query, user, req, res }) =>
+      streamCaseReport(app, { caseId: params.caseId, ...query }, user, serviceUrlOf(req), res),
   }),
   defineRoute({
     method: 'get',

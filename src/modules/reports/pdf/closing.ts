@@ -31,7 +31,12 @@ export function closingBlock(w: ReportWriter, f: ClosingFacts, qr: Buffer, steps
   const qrSize = 96;
   w.ensure(qrSize + 120);
   w.heading('How this report was made and how to check it', 11);
-  w.paragraph(closingSentence(f), { size: 9 });
+  // The fingerprint goes on a line of its own in a fixed-width font: a streamed report lays out its
+  // pages before its fingerprint is known, and the layout must not depend on its digits.
+  const sentence = closingSentence(f);
+  const cut = sentence.lastIndexOf(' ', sentence.length - f.fingerprint.length - 2);
+  w.paragraph(sentence.slice(0, cut), { size: 9 });
+  w.paragraph(sentence.slice(cut + 1), { size: 9, font: 'mono' });
   for (const step of steps) w.paragraph(step, { size: 8.5, indent: 10 });
   w.space(4);
   w.ensure(qrSize + 14);

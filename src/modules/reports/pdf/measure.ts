@@ -8,6 +8,8 @@ import { REPORT_FONTS, type ReportFont } from './document';
  */
 export class TextMeasurer {
   private readonly widths = new Map<string, Map<string, number>>();
+  /** Wrapped text by font, size, width and text: a report repeats the same cells thousands of times. */
+  private readonly wrapped = new Map<string, string[]>();
   private readonly probe: PDFKit.PDFDocument;
 
   constructor() {
@@ -40,6 +42,16 @@ export class TextMeasurer {
    * word only when the word alone is too wide (a serial number never runs out of its cell).
    */
   wrap(text: string, font: ReportFont, size: number, maxWidth: number): string[] {
+    const key = `${font}|${size}|${maxWidth}|${text}`;
+    const hit = this.wrapped.get(key);
+    if (hit) return hit;
+    const lines = this.wrapNow(text, font, size, maxWidth);
+    if (this.wrapped.size > 20_000) this.wrapped.clear();
+    this.wrapped.set(key, lines);
+    return lines;
+  }
+
+  private wrapNow(text: string, font: ReportFont, size: number, maxWidth: number): string[] {
     const lines: string[] = [];
     const space = this.width(' ', font, size);
     for (const paragraph of text.split('\n')) {

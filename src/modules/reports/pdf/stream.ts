@@ -59,12 +59,13 @@ export async function renderPdf(spec: PdfSpec): Promise<Buffer> {
 /**
  * Streams the PDF to an HTTP response: counts the pages first (nothing is buffered), sends the
  * headers, then draws page by page, waiting for `drain` when the socket is full and yielding to the
- * event loop between pages; stops when the client disconnects. `headers` may depend on the count.
+ * event loop between pages; stops when the client disconnects. `headers` may be a function of the
+ * page count, run between the two runs (a streamed report learns its fingerprint in the first run).
  */
 export async function streamPdf(
   res: Response,
   spec: PdfSpec,
-  headers: Record<string, string>,
+  headers: Record<string, string> | ((pages: number) => Promise<Record<string, string>>),
 ): Promise<{ pages: number; completed: boolean }> {
   let gone = false;
   const onClose = () => {
@@ -73,8 +74,10 @@ export async function streamPdf(
   res.on('close', onClose);
   const total = await countPages(spec);
   if (gone) return { pages: total, completed: false };
+  const head = typeof headers === 'function' ? await headers(total) : headers;
+  if (gone) return { pages: total, completed: false };
   res.status(200);
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(head)) res.setHeader(k, v);
   res.setHeader('Content-Type', 'application/pdf');
   res.flushHeaders();
   const pace = async () => {

@@ -223,6 +223,31 @@ export class ReportWriter {
     }
   }
 
+  /**
+   * A full-width row inside a table (e.g. the item a case report's following rows belong to); it
+   * never sits alone at the foot of a page.
+   */
+  band(text: string, fill = '#eef2f7', keepWith = 1): void {
+    const table = this.table;
+    if (!table) throw new Error('band() outside a table');
+    const size = table.size;
+    const lh = size * 1.25;
+    const pad = 2.5;
+    const lines = this.m.wrap(text, 'bold', size, CONTENT_WIDTH - 2 * pad);
+    const height = lines.length * lh + 2 * pad;
+    this.ensure(height + keepWith * (lh + 2 * pad));
+    const doc = this.doc;
+    if (doc) {
+      doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(fill);
+      let y = this.y + pad;
+      for (const line of lines) {
+        this.text(line, PAGE.left + pad, y, 'bold', size, INK);
+        y += lh;
+      }
+    }
+    this.y += height;
+  }
+
   /** An image (barcode, QR code) of a fixed size at x (default: the left edge), then moves below it. */
   image(png: Buffer, width: number, height: number, x: number = PAGE.left): void {
     this.ensure(height);

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/ledger/canonical';
+import { type CaseItem, type CaseReportHead, canonicalCaseItem } from '../../src/modules/reports/case.report';
+import { auth, makeTestApp, type TestApp } from '../helpers/app';
+import { makeCase } from '../helpers/factories';
+import { expectProblem } from '../helpers/problem';
+import { makeSeizure } from '../items/fixtures';
+import { expectEventsPrinted, makeRichItem, pdfOrProblem } from './fixtures';
+import { attachment, pdfFile, pdfText, qpdfCheck, squash } from './pdf-tools';
+
+const t = makeTestApp();
+const rich = await makeRichItem(t);
+const caseId = (
+  t.app.locals.ctx.db.sqlite
+    .prepare('SELECT case_id AS c FROM items WHERE evidence_no = ?')
+    .get(rich.evidenceNo) as { c: string }
+).c;
+const second = await makeSeizure(t, caseId, { farmName: 'ТОО «Сарыарқа Майнинг»', estimatedLoadKw: 1500 });
+for (const serial of ['GPU-001', 'GPU-002']) {
+  const res = await t.http.post('/api/v1/items').set(auth(t.tokens.clerk)).send({
+    caseId,
+    seizureId: second.id,
+    category: 'gpu_rig',
+    make: 'Custom',
+    model: '8× RTX 3070',
+    serialNumber: serial,
+    powerW: 1800,
+  });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+}
+
+function caseReport(t: TestApp, id: string, query = '') {
+  return t.http
+    .get(`/api/v1/cases/${id}/report.pdf${query}`)
+    .set(auth(t.tokens.prosecutor))
+    .set('Host', 'custody.example:3000')
+    .buffer(true)
+    .parse(pdfOrProblem);
+}
+
+type CasePayload = CaseReportHead & { items: CaseItem[] };
+
+function opened(body: Buffer) {
+  const path = pdfFile(body);
+  const canonical = attachment(path, 'payload.json');
+  return { path, canonical, payload: JSON.parse(canonical) as CasePayload, text: squash(pdfText(path)) };
+}
+
+describe('GET /cases/:caseId/report.pdf', () => {
+  it('streams a valid PDF/A-3: the summary, then every item with every event, its payload inside', async () => {
+    const res = await caseReport(t, caseId);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const { path, canonical, payload, text } = opened(res.body);
+    expect(qpdfCheck(path)).toContain('No syntax or stream encoding errors');
+    expect(createHash('sha256').update(canonical).digest('hex')).toBe(res.headers['x-report-fingerprint']);
+    const pages = execFileSync('pdfinfo', [path], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)?.[1];
+    expect(res.headers['x-report-pages']).toBe(pages);
+    expect(text).toContain(squash(`Page ${pages} of ${pages}`));
+    expect(payload.items.map((i) => i.evidenceNo)).toHaveLength(3);
+    for (const item of payload.items) {
+      expect(text).toContain(squash(item.line));
+      expectEventsPrinted(text, item.events);
+    }
+    for (const words of [
+      'Ферма «Қуат»',
+      'ТОО «Сарыарқа Майнинг»',
+      '5,700 kW, 136.8 MWh/day',
+      'gpu rig',
+      'Open check-outs',
+    ])
+      expect(text).toContain(squash(words));
+    expect(payload.summary.totals).toContainEqual(['Items', '3']);
+  });
+
+  it('writes each item with JSON.stringify exactly as RFC 8785 would', async () => {
+    const { payload } = opened((await caseReport(t, caseId)).body);
+    for (const item of payload.items) expect(canonicalCaseItem(item)).toBe(canonicalJson(item));
+  });
+
+  it('gives the same bytes when asked again, and tells what it was made of', async () => {
+    const a = await caseReport(t, caseId);
+    const b = await caseReport(t, caseId);
+    expect(Buffer.compare(a.body, b.body)).toBe(0);
+    const fingerprint = a.headers['x-report-fingerprint'];
+    const made = await t.http.get(`/api/v1/reports/${fingerprint}`).set(auth(t.tokens.auditor));
+    expect(made.status).toBe(200);
+    expect(made.body).toMatchObject({ kind: 'case_custody', parameters: { caseId, format: 'full' } });
+    expect(made.body.payload).toEqual(opened(a.body).payload);
+  });
+
+  it('filters by seizure, category and status, and gives the summary alone', async () => {
+    const bySeizure = opened((await caseReport(t, caseId, `?seizureId=${second.id}`)).body);
+    expect(bySeizure.payload.items).toHaveLength(2);
+    expect(bySeizure.payload.summary.seizures).toHaveLength(1);
+    const byCategory = opened((await caseReport(t, caseId, '?category=asic_miner')).body);
+    expect(byCategory.payload.items.map((i) => i.evidenceNo)).toEqual([rich.evidenceNo]);
+    const byStatus = opened((await caseReport(t, caseId, '?status=registered')).body);
+    expect(byStatus.payload.items).toHaveLength(2);
+    const summary = opened((await caseReport(t, caseId, '?format=summary')).body);
+    expect(summary.payload.items).toEqual([]);
+    expect(summary.text).not.toContain(squash('Items and their custody history'));
+    expect(summary.text).toContain(squash('Items by category'));
+  });
+
+  it('makes a short valid report of a case with no items', async () => {
+    const empty = await makeCase(t);
+    const res = await caseReport(t, empty.id);
+    expect(res.status).toBe(200);
+    const { path, payload, text } = opened(res.body);
+    expect(qpdfCheck(path)).toContain('No syntax or stream encoding errors');
+    expect(payload.items).toEqual([]);
+    expect(text).toContain(squash('No items in this case match'));
+    expect(Number(res.headers['x-report-pages'])).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses an unknown case, a seizure of another case and a bad filter, writing nothing', async () => {
+    const other = await makeCase(t);
+    const before = t.head();
+    expectProblem(await caseReport(t, 'case_nope'), 404, 'case_not_found');
+    expectProblem(await caseReport(t, other.id, `?seizureId=${second.id}`), 404, 'seizure_not_found');
+    expectProblem(await caseReport(t, caseId, '?category=spaceship'), 400, 'validation_failed');
+    expectProblem(await caseReport(t, caseId, '?format=long'), 400, 'validation_failed');
+    expect(t.head()).toBe(before);
+  });
+});
