@@ -1,5 +1,6 @@
 import { IsoDateSchema, OccurredAtSchema } from '../../lib/contract';
 import { z } from '../../lib/zod';
+import { DocumentRefs } from '../documents/documents.contract';
 import { ITEM_STATUSES } from '../items/items.enums';
 import { LocationCodeInput } from '../locations/locations.contract';
 import { CUSTODY_EVENT_TYPES } from './state-machine';
@@ -18,6 +19,8 @@ export const SEAL_STATES = ['intact', 'broken'] as const;
 export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
 
 const occurredAt = OccurredAtSchema.optional();
+/** Attached documents the event cites (a receipt, a seal photo), uploaded first with POST /documents. */
+const documents = DocumentRefs.optional();
 const text = (max: number) => z.string().trim().min(1).max(max);
 const sealNo = text(64).openapi({ example: 'KZ-SEAL-004211' });
 
@@ -27,6 +30,7 @@ export const ReceivedEvent = z
     locationCode: LocationCodeInput,
     condition: text(200).optional(),
     occurredAt,
+    documents,
   })
   .openapi('ReceivedEvent', {
     description: 'Taken into the warehouse at a location; the receiving user becomes custodian.',
@@ -38,6 +42,7 @@ export const MovedEvent = z
     locationCode: LocationCodeInput,
     reason: text(500).optional(),
     occurredAt,
+    documents,
   })
   .openapi('MovedEvent');
 
@@ -49,6 +54,7 @@ export const TransferredEvent = z
     }),
     reason: text(500).optional(),
     occurredAt,
+    documents,
   })
   .openapi('TransferredEvent');
 
@@ -62,6 +68,7 @@ export const CheckedOutEvent = z
       example: '2026-04-01T18:00:00+05:00',
     }),
     occurredAt,
+    documents,
   })
   .openapi('CheckedOutEvent');
 
@@ -75,6 +82,7 @@ export const ReturnedEvent = z
       .optional()
       .openapi({ description: 'Required when the seal is broken (the item is resealed)' }),
     occurredAt,
+    documents,
   })
   .refine((e) => e.seal === 'intact' || e.newSealNo !== undefined, {
     path: ['newSealNo'],
@@ -92,6 +100,7 @@ export const SealChangedEvent = z
     newSealNo: sealNo,
     reason: text(500),
     occurredAt,
+    documents,
   })
   .openapi('SealChangedEvent');
 
@@ -102,6 +111,7 @@ export const ExaminedEvent = z
     findings: text(10_000),
     partyId: text(100).optional().openapi({ description: 'The lab or expert, when registered as a party' }),
     occurredAt,
+    documents,
   })
   .openapi('ExaminedEvent');
 
@@ -120,11 +130,12 @@ export const ValuedEvent = z
     appraiser: text(200),
     asOf: IsoDateSchema.openapi({ description: 'The date the value holds for' }),
     occurredAt,
+    documents,
   })
   .openapi('ValuedEvent');
 
 export const NoteEvent = z
-  .strictObject({ type: z.literal('note'), text: text(10_000), occurredAt })
+  .strictObject({ type: z.literal('note'), text: text(10_000), occurredAt, documents })
   .openapi('NoteEvent');
 
 export const CorrectionEvent = z
@@ -141,6 +152,7 @@ export const CorrectionEvent = z
       .refine((f) => Object.keys(f).length > 0, 'name at least one corrected field')
       .openapi({ description: 'The corrected members of that event’s data, with their right values' }),
     occurredAt,
+    documents,
   })
   .openapi('CorrectionEvent', {
     description: 'Supervisor only. Nothing is edited: the correction is a new event.',

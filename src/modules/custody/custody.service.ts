@@ -1,6 +1,7 @@
 import type { EventData, Tx } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
 import { checkNotBefore, checkOccurredAt } from '../../lib/time';
+import { requireDocuments } from '../documents/documents.service';
 import { allows } from '../users/roles';
 import type { AuthUser } from '../users/users.service';
 import type { CustodyEventInput } from './custody.contract';
@@ -115,9 +116,14 @@ export function recordEvent(
     evidenceNo: evidenceNoText,
     type: input.type,
     occurredAt: input.occurredAt,
-    data: (state) =>
-      input.type === 'correction'
-        ? correctionData(tx.db, tx.now, state, input, lookups)
-        : { ...normalize(tx.db, tx.now, input, lookups), ...derivedFrom(input.type, state) },
+    data: (state) => {
+      const data =
+        input.type === 'correction'
+          ? correctionData(tx.db, tx.now, state, input, lookups)
+          : { ...normalize(tx.db, tx.now, input, lookups), ...derivedFrom(input.type, state) };
+      // Cited documents must be attached first (404 document_not_found); each recorded once.
+      const documents = requireDocuments(tx.db, input.documents);
+      return documents.length > 0 ? { ...data, documents } : data;
+    },
   });
 }
