@@ -8,7 +8,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** The client bundles: one entry per page that needs script, sharing chunks. */
-export const ENTRIES = ['app', 'dashboard', 'scan', 'intake', 'item'] as const;
+export const ENTRIES = ['app', 'dashboard', 'scan', 'intake', 'item', 'disposal', 'audit'] as const;
 
 interface Asset {
   type: string;

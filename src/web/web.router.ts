@@ -6,8 +6,10 @@ import { html } from './html';
 import { i18n, isLang, type MessageKey } from './i18n';
 import { layout } from './layout';
 import { accountPage, usersPage } from './pages/account';
+import { auditPage, auditsPage } from './pages/audits';
 import { casePage, casesPage } from './pages/cases';
 import { dashboardPage } from './pages/dashboard';
+import { disposalPage, disposalsPage } from './pages/disposals';
 import { intakePage } from './pages/intake';
 import { itemPage } from './pages/item';
 import { locationPage, locationsPage } from './pages/locations';
@@ -44,6 +46,10 @@ export function webRouter(ctx: AppContext): Router {
   page('/locations/:code', locationPage);
   page('/account', accountPage);
   page('/users', usersPage);
+  page('/disposals', disposalsPage);
+  page('/disposals/:disposalId', disposalPage);
+  page('/audits', auditsPage);
+  page('/audits/:id', auditPage);
   r.post('/account/language', session, express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
     const p = res.locals.page as PageLocals;
     try {

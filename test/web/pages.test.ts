@@ -51,6 +51,8 @@ describe('every main page, in every language', () => {
     '/locations',
     `/locations/${shelf}`,
     '/account',
+    '/disposals',
+    '/audits',
   ];
   it.each(LANGS)('renders in %s with no untranslated key', async (lang) => {
     const agent = agents.clerk!;

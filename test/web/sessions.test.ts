@@ -79,6 +79,26 @@ describe('POST /signin', () => {
     expect(ru.text).toContain('<html lang="ru">');
   });
 
+  it('keeps the user’s language, unless they pick one on the sign-in page', async () => {
+    await signIn(t, 'admin1', PASSWORD, 'kk');
+    const agent = request.agent(t.app);
+    const token = await signInToken(agent, 'en');
+    await agent
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: token, username: 'admin1', password: PASSWORD, lang: 'en' });
+    expect((await agent.get('/account').set('Accept', 'text/html')).text).toContain('<html lang="kk">');
+    const chosen = request.agent(t.app);
+    const page = await chosen.get('/signin?lang=en');
+    expect(page.text).toContain('name="chosen" value="1"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    await chosen
+      .post('/signin')
+      .type('form')
+      .send({ _csrf: csrf, username: 'admin1', password: PASSWORD, lang: 'en', chosen: '1' });
+    expect((await chosen.get('/account').set('Accept', 'text/html')).text).toContain('<html lang="en">');
+  });
+
   it('locks a username after 5 wrong passwords, even against the right one, then lets it in after 15 minutes', async () => {
     const start = new Date();
     t.setNow(start);

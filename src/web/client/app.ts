@@ -13,7 +13,10 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[d
     }
     say(msg, t(s, form.dataset.success ?? 'common.saved'), 'ok');
     form.reset();
-    if (form.dataset.reload || form.id === 'location-form') setTimeout(() => location.reload(), 400);
+    const go = form.dataset.go;
+    const id = (res.body as { id?: unknown }).id;
+    if (go && typeof id === 'string') location.assign(go + encodeURIComponent(id));
+    else if (form.dataset.reload || form.id === 'location-form') setTimeout(() => location.reload(), 400);
     return true;
   });
 }

@@ -85,7 +85,21 @@ export function problemText(s: Strings, answer: object): string {
 export const OFFSET = '+05:00';
 export const localToRfc3339 = (v: string) => (v.length === 16 ? `${v}:00${OFFSET}` : `${v}${OFFSET}`);
 
-/** A form's fields as a JSON body; empty fields are left out; `data-kind` converts. */
+/** Sets `a.b.c` in an object, making the members on the way. */
+function put(out: Record<string, unknown>, path: string, value: unknown) {
+  const parts = path.split('.');
+  let at = out;
+  for (const p of parts.slice(0, -1)) {
+    at[p] ??= {};
+    at = at[p] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1]!] = value;
+}
+
+/**
+ * A form's fields as a JSON body: empty fields are left out, `a.b` names nest, `x[]` checkboxes
+ * collect into a list, and `data-kind` converts (datetime, number, int, money in minor units, list).
+ */
 export function formJson(form: HTMLFormElement): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const el of Array.from(form.elements)) {
@@ -98,16 +112,23 @@ export function formJson(form: HTMLFormElement): Record<string, unknown> {
     )
       continue;
     if (!el.name || el.disabled) continue;
-    if (el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) continue;
+    if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') && !el.checked)
+      continue;
     const v = el.value.trim();
+    if (el.name.endsWith('[]')) {
+      const name = el.name.slice(0, -2);
+      out[name] = [...((out[name] as unknown[] | undefined) ?? []), v];
+      continue;
+    }
     if (v === '') continue;
     const kind = el.dataset.kind;
-    if (kind === 'datetime') out[el.name] = localToRfc3339(v);
-    else if (kind === 'number') out[el.name] = Number(v.replace(/\s/g, '').replace(',', '.'));
-    else if (kind === 'int') out[el.name] = Number.parseInt(v, 10);
-    else if (kind === 'money')
-      out[el.name] = Math.round(Number(v.replace(/\s/g, '').replace(',', '.')) * 100);
-    else out[el.name] = v;
+    let value: unknown = v;
+    if (kind === 'datetime') value = localToRfc3339(v);
+    else if (kind === 'number') value = Number(v.replace(/\s/g, '').replace(',', '.'));
+    else if (kind === 'int') value = Number.parseInt(v, 10);
+    else if (kind === 'money') value = Math.round(Number(v.replace(/\s/g, '').replace(',', '.')) * 100);
+    else if (kind === 'list') value = v.split(/[\s,;]+/).filter(Boolean);
+    put(out, el.name, value);
   }
   return out;
 }
@@ -115,7 +136,8 @@ export function formJson(form: HTMLFormElement): Record<string, unknown> {
 export function say(el: Element | null, text: string, kind: 'ok' | 'error' | 'info' = 'info') {
   if (!el) return;
   el.textContent = text;
-  el.className = `${el.className.replace(/\b(msg|ok|error|info)\b/g, '').trim()} msg ${kind}`;
+  el.classList.remove('ok', 'error', 'info');
+  el.classList.add('msg', kind);
 }
 
 export function escapeHtml(s: string): string {

@@ -1,9 +1,28 @@
+import type { AppContext } from '../../context';
+import { listAudits, showAudit } from '../../modules/audits/audits.service';
 import { dashboard } from '../dashboard.queries';
 import { evLink, kw, mwhDay } from '../format';
 import { html, jsonScript } from '../html';
-import type { MessageKey } from '../i18n';
+import type { I18n, MessageKey } from '../i18n';
 import { hasApi, layout } from '../layout';
 import type { PageHandler } from '../web.router';
+
+/** The latest closed audit's findings, when there is one. */
+function lastAudit(i: I18n, ctx: AppContext) {
+  if (!hasApi('/audits')) return '';
+  const closed = listAudits(ctx.db, { limit: 500, status: 'closed' }).items;
+  const last = closed[closed.length - 1];
+  if (!last)
+    return html`<section class="panel"><h2>${i.t('dash.lastAudit')}</h2><p class="muted">${i.t('audit.none')}</p></section>`;
+  const a = showAudit(ctx.db, last.id);
+  return html`<section class="panel" id="last-audit"><h2>${i.t('dash.lastAudit')}: <a href="/audits/${a.id}">${a.title ?? a.location?.path ?? a.id}</a></h2>
+<p>${i.dateTime(a.closedAt)} · ${a.certification ? i.t(`audit.cert.${a.certification}` as MessageKey) : ''}</p>
+<table class="compact"><tr><td>${i.t('audit.expected')}</td><td class="num">${i.number(a.counts.expected)}</td></tr>
+<tr><td>${i.t('audit.foundCount')}</td><td class="num">${i.number(a.counts.found)}</td></tr>
+<tr><td>${i.t('audit.missing')}</td><td class="num ${a.counts.missing ? 'bad' : ''}">${i.number(a.counts.missing)}</td></tr>
+<tr><td>${i.t('audit.misplaced')}</td><td class="num">${i.number(a.counts.misplaced)}</td></tr>
+<tr><td>${i.t('audit.unexpected')}</td><td class="num">${i.number(a.counts.unexpected)}</td></tr></table></section>`;
+}
 
 export const dashboardPage: PageHandler = (_req, { i, session }, ctx) => {
   const now = ctx.clock();
@@ -61,7 +80,7 @@ export const dashboardPage: PageHandler = (_req, { i, session }, ctx) => {
         )}</tbody></table>`
   }
 </section>
-${hasApi('/audits') ? '' : ''}
+${lastAudit(i, ctx)}
 ${jsonScript('dash-data', charts)}`;
   return layout(i, session, {
     title: i.t('nav.dashboard'),

@@ -22,6 +22,8 @@ function pageLang(req: Request) {
 }
 
 interface FormState {
+  /** The person picked the language on this page (a link), rather than the browser. */
+  chosen?: boolean;
   username?: string;
   message?: string;
   kind?: 'error' | 'info';
@@ -43,6 +45,7 @@ function signInPage(i: I18n, token: string, s: FormState): string {
       <input type="hidden" name="_csrf" value="${token}">
       <input type="hidden" name="next" value="${s.next}">
       <input type="hidden" name="lang" value="${i.lang}">
+      ${s.chosen ? html`<input type="hidden" name="chosen" value="1">` : ''}
       <label for="username">${i.t('signin.username')}</label>
       <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value="${s.username ?? ''}"${s.username ? '' : html` autofocus`}>
       <label for="password">${i.t('signin.password')}</label>
@@ -76,7 +79,14 @@ export function signInRoutes(r: Router, ctx: AppContext): void {
         : req.query.required
           ? i.t('signin.required')
           : undefined;
-    send(res, signInPage(i, presignToken(req, res), { next, ...(message ? { message, kind: 'info' } : {}) }));
+    send(
+      res,
+      signInPage(i, presignToken(req, res), {
+        next,
+        chosen: isLang(req.query.lang),
+        ...(message ? { message, kind: 'info' } : {}),
+      }),
+    );
   });
 
   r.post('/signin', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res, nextFn) => {
@@ -85,14 +95,19 @@ export function signInRoutes(r: Router, ctx: AppContext): void {
     const next = safeNext(body.next);
     const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
     const fail = (status: number, message: string) =>
-      send(res, signInPage(i, presignToken(req, res), { next, username, message }), status);
+      send(
+        res,
+        signInPage(i, presignToken(req, res), { next, username, message, chosen: body.chosen === '1' }),
+        status,
+      );
     const cookie = readCookies(req)[PRESIGN_COOKIE];
     if (!cookie || !sameSecret(typeof body._csrf === 'string' ? body._csrf : undefined, cookie))
       return fail(403, i.t('error.csrf_invalid'));
     try {
       const password = typeof body.password === 'string' ? body.password : '';
       const { secret, user } = await signIn(ctx, { username, password, ip: req.ip ?? 'unknown' });
-      if (!languageOf(ctx.db, user.id)) setLanguage(ctx.db, user.id, i.lang);
+      // A language picked on the sign-in page becomes the user's; the browser's only fills a gap.
+      if (body.chosen === '1' || !languageOf(ctx.db, user.id)) setLanguage(ctx.db, user.id, i.lang);
       setCookie(res, SESSION_COOKIE, secret, { maxAgeS: SESSION_MAX_MS / 1000 });
       res.redirect(303, next);
     } catch (err) {

@@ -1,0 +1,63 @@
+/// <reference lib="dom" />
+import { beep, type Tone } from './beep';
+import { api, problemText, strings } from './lib';
+
+const s = strings();
+const { id } = JSON.parse(document.getElementById('audit-data')?.textContent ?? '{}') as { id: string };
+const form = document.getElementById('audit-scan') as HTMLFormElement;
+const input = document.getElementById('audit-input') as HTMLInputElement;
+const feedback = document.getElementById('scan-feedback')!;
+
+const TONES: Record<string, Tone> = {
+  location: 'location',
+  expected_here: 'ok',
+  expected_elsewhere: 'duplicate',
+  duplicate: 'duplicate',
+  checked_out: 'error',
+  disposed: 'disposed',
+  not_received: 'error',
+  recorded_missing: 'error',
+  unknown: 'error',
+};
+const KINDS: Record<string, string> = { location: 'location', expected_here: 'ok', duplicate: 'duplicate' };
+
+/** The counts and discrepancy lists, redrawn from the server's own page after each scan. */
+async function refresh() {
+  const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+  for (const sel of ['#audit-counts', '.grid3']) {
+    const fresh = doc.querySelector(sel);
+    const here = document.querySelector(sel);
+    if (fresh && here) here.innerHTML = fresh.innerHTML;
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const code = input.value.trim();
+  input.value = '';
+  input.focus();
+  if (!code) return;
+  queue = queue.then(async () => {
+    const res = await api<{ results?: { outcome: string; message: string }[] }>(
+      'POST',
+      `/api/v1/audits/${id}/scans`,
+      { json: { code } },
+    );
+    const r = res.body.results?.[0];
+    if (res.ok && r) {
+      feedback.className = `feedback f-${KINDS[r.outcome] ?? (TONES[r.outcome] === 'error' || TONES[r.outcome] === 'disposed' ? 'error' : 'duplicate')}`;
+      feedback.textContent = r.message;
+      beep(TONES[r.outcome] ?? 'error');
+    } else {
+      feedback.className = 'feedback f-error';
+      feedback.textContent = problemText(s, res.body);
+      beep('error');
+    }
+    await refresh();
+  });
+});
+input.addEventListener('blur', (e) => {
+  if (!e.relatedTarget) setTimeout(() => document.activeElement === document.body && input.focus(), 0);
+});
