@@ -6,6 +6,21 @@ import { openDb } from './db/open';
 import { answerClientErrors } from './http/problem';
 import { bootstrapAdmin } from './modules/users/users.service';
 
+/**
+ * Log lines go to stdout through pino's asynchronous destination: a request's line is queued and
+ * written by the next asynchronous write, so under load many lines leave in one write(2) and none is
+ * written on the request's path (an idle service still writes each line at once). Whatever is buffered
+ * is written out when the process exits (pino flushes it synchronously on 'exit').
+ */
+function logDestination() {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+// A log reader that went away (a closed pipe) must not take the service down, nor block its stop.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 /** A start-up refusal: one clear line on stderr and exit 1, never a stack trace. */
 function refuse(message: string): never {
   process.stderr.write(`custody: cannot start: ${message}\n`);
@@ -14,7 +29,7 @@ function refuse(message: string): never {
 
 function boot() {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({ level: config.logLevel }, logDestination());
   const db = openDb(config.dbPath);
   let signer: ReturnType<typeof signerFor>;
   try {
@@ -59,19 +74,47 @@ const server = app.listen(config.port, config.host, (err?: Error) => {
   process.stdout.write(`Custody Ledger: http://${config.host}:${port}/api/v1/health (docs at /docs)\n`);
 });
 answerClientErrors(server);
+// While stopping, each answer on a kept-alive connection closes it, so clients stop reusing it.
+server.on('request', (_req, res) => {
+  if (stopping) res.setHeader('Connection', 'close');
+});
 
 let stopping = false;
-function stop(signal: string) {
+/** Connections still busy this long after a stop signal are cut, so a stop always completes. */
+const GRACE_MS = 10_000;
+
+/**
+ * SIGTERM/SIGINT: stop accepting, let requests in flight finish (their queued writes commit), sign
+ * a last checkpoint at the head, close the database (SQLite folds the WAL back in), flush the log,
+ * exit 0. A second signal while stopping changes nothing (a terminal's Ctrl-C reaches both npm and
+ * us); connections still open after the grace period are closed and the stop goes on.
+ */
+async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
-  server.close(async () => {
-    await ledger.close();
-    ledger.checkpoint();
-    db.sqlite.close();
-    process.exit(0);
-  });
-  setTimeout(() => process.exit(1), 10_000).unref();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => {
+    logger.warn({ graceMs: GRACE_MS }, 'closing connections still open');
+    server.closeAllConnections();
+  }, GRACE_MS);
+  await closed;
+  clearTimeout(grace);
+  await ledger.close();
+  const last = ledger.checkpoint();
+  db.sqlite.close();
+  logger.info(
+    { seq: last.treeSize, headHash: last.headHash },
+    'stopped: queue flushed, last checkpoint signed, database closed',
+  );
+  process.exit(0); // pino writes out what is still buffered on 'exit' (a no-op if stdout is gone)
 }
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+function onSignal(signal: NodeJS.Signals) {
+  stop(signal).catch((err: unknown) => {
+    logger.fatal({ err }, 'stop failed');
+    process.exit(1);
+  });
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
