@@ -103,6 +103,7 @@ export const ERROR_STATUS = {
   item_changed: 412,
   idempotency_key_reused: 422,
   sign_in_locked: 429,
+  audit_not_closed: 409,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Role } from '../../src/modules/users/roles';
 import { makeLocation, record } from '../custody/fixtures';
 import { auth, type TestApp } from '../helpers/app';
@@ -68,3 +69,24 @@ export function closeAudit(
 ) {
   return t.http.post(`/api/v1/audits/${auditId}/close`).set(auth(t.tokens[role])).send(body);
 }
+
+/** GETs a PDF as bytes, at one service address (supertest listens on a new port per request). */
+export function getPdf(t: TestApp, path: string, role: Role = 'prosecutor') {
+  return t.http
+    .get(path)
+    .set(auth(t.tokens[role]))
+    .set('Host', 'custody.example:3000')
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+}
+
+/** The text of a PDF as pdftotext reads it, whitespace collapsed. */
+export const pdfText = (pdf: Buffer) =>
+  execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
+
+/** EV2600000014 → EV-26-0000001-4. */
+export const printedNo = (c: string) => `${c.slice(0, 2)}-${c.slice(2, 4)}-${c.slice(4, 11)}-${c.slice(11)}`;

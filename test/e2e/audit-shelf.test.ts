@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { getPdf, pdfText, printedNo } from '../audits/fixtures';
 import { auth, makeTestApp } from '../helpers/app';
 import { caseBody } from '../helpers/factories';
 import { expectProblem } from '../helpers/problem';
@@ -94,6 +96,24 @@ describe('an audit of one shelf, through the API', () => {
       409,
       'audit_closed',
     );
+
+    const report = await getPdf(t, `/api/v1/audits/${audit.id}/report.pdf`);
+    expect(report.status).toBe(200);
+    expect(report.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(report.headers['x-report-fingerprint']).toMatch(/^[0-9a-f]{64}$/);
+    if (process.env.AUDIT_REPORT_OUT) writeFileSync(process.env.AUDIT_REPORT_OUT, report.body as Buffer);
+    const text = pdfText(report.body as Buffer);
+    expect(text).toContain('Certified with the following exceptions: 1 missing, 1 misplaced, 1 unexpected.');
+    const at = (ev: string) => text.indexOf(printedNo(ev));
+    // Discrepancies first (missing, misplaced, unexpected), then the counts, then the closing block.
+    expect(at(lost)).toBeGreaterThan(text.indexOf('Certification'));
+    expect(at(strayed)).toBeGreaterThan(at(lost));
+    expect(at(unrecorded)).toBeGreaterThan(at(strayed));
+    expect(text.indexOf('Counts')).toBeGreaterThan(at(unrecorded));
+    expect(text.indexOf(`fingerprint ${report.headers['x-report-fingerprint']}`)).toBeGreaterThan(
+      text.indexOf('Counts'),
+    );
+    for (const ev of onShelfA) expect(text).not.toContain(printedNo(ev));
 
     const queue = (await t.http.get('/api/v1/audits/unable-to-locate').set(clerk)).body;
     expect(queue.items.map((e: { evidenceNo: string }) => e.evidenceNo)).toEqual([lost]);

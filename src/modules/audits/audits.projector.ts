@@ -11,7 +11,7 @@ export const AUDIT_EVENTS = [
   'audit_locate_resolved',
 ] as const;
 
-/** One scan as audit_scanned records it (see docs/audits.md). */
+/** One scan as audit_scanned records it (docs/audits.md). */
 export interface ScanEntry {
   code: string;
   outcome: ScanOutcome;

@@ -1,4 +1,5 @@
 import { defineRoute } from '../../http/route';
+import { serviceUrlOf } from '../reports/reports.routes';
 import { closeAudit } from './audits.close';
 import {
   AuditDetailSchema,
@@ -17,6 +18,7 @@ import {
   StartAuditBody,
 } from './audits.contract';
 import { listUnableToLocate, resolveUnableToLocate } from './audits.locate';
+import { makeAuditReport } from './audits.report';
 import { recordScans } from './audits.scan';
 import { listAudits, showAudit, startAudit } from './audits.service';
 
@@ -133,5 +135,33 @@ export const auditRoutes = [
     response: { status: 201, description: 'The closed audit', schema: AuditDetailSchema },
     errors: ['audit_not_found', 'audit_closed', 'occurred_in_future'],
     handler: ({ app, params, body, user }) => app.ledger.write((tx) => closeAudit(tx, params.id, body, user)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/audits/:id/report.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Get an audit report',
+    description:
+      'A PDF/A-3b report of a closed audit: the certification ("no exceptions" or "the following exceptions"), the discrepancies first (missing, misplaced, unexpected, with what has become of each missing item), the locations not scanned, then the counts, and the reports\' closing block with the checkpoint and fingerprint. It carries its payload and the audit\'s events; the X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.',
+    params: AuditIdParams,
+    response: {
+      status: 200,
+      contentType: 'application/pdf',
+      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload' },
+      description: 'The report',
+    },
+    errors: ['audit_not_found', 'audit_not_closed'],
+    handler: async ({ app, params, user, req, res }) => {
+      const report = await makeAuditReport(app, params.id, user, serviceUrlOf(req));
+      res
+        .status(200)
+        .set({
+          'Content-Type': 'application/pdf',
+          'Content-Disposition': `inline; filename="audit-${report.payload.audit.id}-${report.checkpoint.treeSize}.pdf"`,
+          'X-Report-Fingerprint': report.fingerprint,
+        })
+        .send(report.pdf);
+    },
   }),
 ];
