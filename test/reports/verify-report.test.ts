@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../src/ledger/checkpoint';
 import { generateSigner } from '../../src/ledger/signer';
@@ -8,9 +10,10 @@ import { type Evidence, itemReportSpec } from '../../src/modules/reports/item.re
 import { createReportDocument } from '../../src/modules/reports/pdf/document';
 import { renderPdf } from '../../src/modules/reports/pdf/stream';
 import { pdfAttachments, verifyReport } from '../../src/modules/reports/verify-report';
+import { PYTHON, ROOT } from '../cli/python';
 import { custody, custodyEnv } from '../cli/spawn';
-import { makeTestApp } from '../helpers/app';
-import { getReport, makeRichItem } from './fixtures';
+import { auth, makeTestApp } from '../helpers/app';
+import { getReport, makeRichItem, pdfOrProblem } from './fixtures';
 import { pdfFile } from './pdf-tools';
 
 const t = makeTestApp();
@@ -34,6 +37,14 @@ function parts() {
   return { payload: JSON.parse(canonical) as ItemReportPayload, evidence };
 }
 
+/** scripts/verify-report.py on a file: exit code and output. */
+function python(path: string, ...args: string[]) {
+  const r = spawnSync(PYTHON ?? 'python3', [join(ROOT, 'scripts', 'verify-report.py'), path, ...args], {
+    encoding: 'utf8',
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
 const failed = (r: Awaited<ReturnType<typeof verifyReport>>) =>
   r.checks.filter((c) => !c.ok).map((c) => c.check);
 
@@ -53,6 +64,26 @@ describe('verify-report', () => {
     );
   });
 
+  it('accepts a case report too (its payload, checkpoint, key and every printed row)', async () => {
+    const caseId = (
+      t.app.locals.ctx.db.sqlite
+        .prepare('SELECT case_id AS c FROM items WHERE evidence_no = ?')
+        .get(rich.evidenceNo) as {
+        c: string;
+      }
+    ).c;
+    const res = await t.http
+      .get(`/api/v1/cases/${caseId}/report.pdf`)
+      .set(auth(t.tokens.prosecutor))
+      .buffer(true)
+      .parse(pdfOrProblem);
+    const path = pdfFile(res.body as Buffer);
+    const r = await verifyReport(path, t.signer.publicKeyPem);
+    expect(failed(r)).toEqual([]);
+    expect(r.kind).toBe('case_custody');
+    expect(python(path)).toMatchObject({ code: 0, out: expect.stringContaining('ok   printed rows') });
+  });
+
   it('refuses a report whose pages print one event differently from its payload', async () => {
     const { payload, evidence } = parts();
     const moved = payload.section.events.find((e) => e.seq === rich.moved.seq)!;
@@ -68,15 +99,17 @@ describe('verify-report', () => {
   it('refuses a report with an altered proof', async () => {
     const { payload, evidence } = parts();
     const seq = rich.received.seq;
-    const proof = evidence.proofs.get(seq);
-    if (proof === undefined) return; // proofs arrive with the ledger's proof module
+    const proof = evidence.proofs.get(seq)!;
     const lines = proof.split('\n');
     const at = lines.findIndex((l) => /^[A-Za-z0-9+/]{43}=$/.test(l));
     lines[at] = Buffer.alloc(32, 7).toString('base64');
     const proofs = new Map(evidence.proofs).set(seq, lines.join('\n'));
     const forged = pdfFile(await renderPdf(await itemReportSpec(payload, { ...evidence, proofs })));
     const r = await verifyReport(forged);
-    expect(failed(r)).toContain(`event ${seq}`);
+    expect(failed(r)).toEqual([`event ${seq}`]);
+    const py = python(forged);
+    expect(py.out).toContain(`FAIL event ${seq}`);
+    expect(py.code).toBe(1);
   });
 
   it('refuses a checkpoint signed by another key', async () => {
@@ -87,6 +120,7 @@ describe('verify-report', () => {
     // The note alone swapped: its signature is not the attached key's.
     const a = pdfFile(await renderPdf(await itemReportSpec(payload, { ...evidence, checkpointNote: note })));
     expect(failed(await verifyReport(a))).toContain('checkpoint signature');
+    expect(python(a).out).toContain('FAIL checkpoint signature');
     // Note and key swapped: it verifies under the key it carries, but that is not the key the
     // payload names, nor the ledger's key a verifier trusts.
     const b = pdfFile(
@@ -100,6 +134,11 @@ describe('verify-report', () => {
     );
     const rb = await verifyReport(b, t.signer.publicKeyPem);
     expect(failed(rb)).toEqual(expect.arrayContaining(['trusted key', 'payload names the key']));
+    const keyFile = pdfFile(Buffer.from(t.signer.publicKeyPem), 'ledger.pub.pem');
+    const py = python(b, '--public-key', keyFile);
+    expect(py.out).toContain('FAIL trusted key');
+    expect(py.out).toContain('FAIL payload names the key');
+    expect(py.code).toBe(1);
   });
 
   it('exits 0 for a good report, 1 for a forgery and 2 for a PDF without attachments', async () => {
@@ -117,8 +156,10 @@ describe('verify-report', () => {
     const none = await custody(env, 'verify-report', plain);
     expect(none.code).toBe(2);
     expect(none.stdout).toContain('no attachments');
+    expect(python(plain)).toMatchObject({ code: 2, out: expect.stringContaining('no attachments') });
     const notPdf = pdfFile(Buffer.from('hello'), 'not.pdf');
     writeFileSync(notPdf, 'hello');
     expect((await custody(env, 'verify-report', notPdf)).code).toBe(2);
+    expect(python(notPdf).code).toBe(2);
   });
 });

@@ -190,7 +190,7 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
         continue;
       }
       const proof = files.get(`proofs/seq-${e.seq}.tlog-proof`);
-      const verdict = checkEventProof(proof?.toString('utf8'), e, raw, cp.treeSize);
+      const verdict = checkEventProof(proof?.toString('utf8'), e, cp);
       if (!verdict.ok) {
         bad += 1;
         add(`event ${e.seq}`, false, verdict.reason);
