@@ -1,4 +1,4 @@
-import { copyFileSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { loadConfig } from './config';
@@ -13,6 +13,7 @@ import { documentManifest } from './modules/documents/documents.service';
 import { copyDocuments, documentsDirFor } from './modules/documents/documents.store';
 import { streamExport } from './modules/ledger/ledger.routes';
 import { projectors } from './modules/projectors';
+import { verifyReport } from './modules/reports/verify-report';
 import { checkPasswordRules, hashPassword, setPassword } from './modules/users/passwords';
 import { ROLES, type Role } from './modules/users/roles';
 import * as users from './modules/users/users.service';
@@ -233,6 +234,26 @@ program
   .action((opts: { items?: string; scale?: string; seed?: string }) =>
     withContext(async (ctx) => (await import('./modules/demo/demo.command')).runDemoCommand(ctx, opts)),
   );
+
+program
+  .command('verify-report <file>')
+  .description(
+    'check a report PDF offline from what it carries: fingerprint, checkpoint signature, proofs, printed facts',
+  )
+  .option('--key <pem>', 'the ledger’s public key, to trust instead of the one the file carries')
+  .option('--json', 'print the result as JSON')
+  .action(async (file: string, opts: { key?: string; json?: boolean }) => {
+    const result = await verifyReport(
+      file,
+      opts.key === undefined ? undefined : readFileSync(opts.key, 'utf8'),
+    );
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+    else {
+      for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`);
+      console.log(result.ok ? `report ${result.fingerprint} verifies` : `report does NOT verify`);
+    }
+    process.exitCode = result.ok ? 0 : result.readable ? 1 : 2;
+  });
 
 program
   .command('bench')
