@@ -18,6 +18,8 @@ export const QUICK_SIZES: BenchSizes = {
   importRows: 2_000,
   lookupEvents: 10_000,
   lookupSeconds: 1,
+  labelsSmall: 200,
+  labelsLarge: 1_000,
 };
 
 const SIZE_FLAGS = {
@@ -28,6 +30,8 @@ const SIZE_FLAGS = {
   'import-rows': 'importRows',
   'lookup-events': 'lookupEvents',
   'lookup-seconds': 'lookupSeconds',
+  'labels-small': 'labelsSmall',
+  'labels-large': 'labelsLarge',
 } as const satisfies Record<string, keyof BenchSizes>;
 
 export async function benchMain(argv: string[]): Promise<void> {

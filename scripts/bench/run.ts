@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { appendBench, appendThroughLedger } from './append';
 import { httpBench } from './http';
 import { itemsBench } from './items';
+import { labelsBench } from './labels';
 import type { BenchResult, Metric } from './report';
 import { verifyBench } from './verify';
 
@@ -22,6 +23,9 @@ export interface BenchSizes {
   lookupEvents: number;
   /** Seconds of lookups. */
   lookupSeconds: number;
+  /** Labels: the ceiling's and the first request's count, then the whole-case request's. */
+  labelsSmall: number;
+  labelsLarge: number;
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -32,9 +36,11 @@ export const DEFAULT_SIZES: BenchSizes = {
   importRows: 67_000,
   lookupEvents: 300_000,
   lookupSeconds: 5,
+  labelsSmall: 1_000,
+  labelsLarge: 67_000,
 };
 
-export const STAGES = ['http', 'append', 'verify', 'items'] as const;
+export const STAGES = ['http', 'append', 'verify', 'items', 'labels'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -86,6 +92,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       const items = await itemsBench({ dir, sizes, bareEventsPerSec: bare?.value ?? null, say });
       metrics.push(...items.metrics);
       notes.push(...items.notes);
+    }
+    if (stages.has('labels')) {
+      metrics.push(...(await labelsBench({ dir, small: sizes.labelsSmall, large: sizes.labelsLarge, say })));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

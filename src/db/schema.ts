@@ -5,6 +5,7 @@ export * from '../modules/cases/cases.schema';
 export * from '../modules/disposal/disposal.schema';
 export * from '../modules/documents/documents.schema';
 export * from '../modules/items/items.schema';
+export * from '../modules/labels/labels.schema';
 export * from '../modules/locations/locations.schema';
 export * from '../modules/parties/parties.schema';
 export * from '../modules/reports/reports.schema';

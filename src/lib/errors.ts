@@ -104,6 +104,13 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   sign_in_locked: 429,
   audit_not_closed: 409,
+  // Labels (src/modules/labels)
+  unknown_label_format: 400,
+  empty_selection: 400,
+  too_many_labels: 400,
+  start_beyond_sheet: 400,
+  label_items_not_found: 404,
+  label_items_disposed: 409,
   // Ours
   internal_error: 500,
   service_unavailable: 503,

@@ -5,6 +5,7 @@ import { custodyProjector } from './custody/custody.projector';
 import { disposalsProjector } from './disposal/disposal.projector';
 import { documentsProjector } from './documents/documents.projector';
 import { itemsProjector } from './items/items.projector';
+import { labelsProjector } from './labels/labels.projector';
 import { locationsProjector } from './locations/locations.projector';
 import { partiesProjector } from './parties/parties.projector';
 import { reportsProjector } from './reports/fingerprint';
@@ -19,6 +20,7 @@ export const projectors: readonly Projector[] = [
   partiesProjector,
   seizuresProjector,
   itemsProjector,
+  labelsProjector,
   custodyProjector,
   documentsProjector,
   reportsProjector,

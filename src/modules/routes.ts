@@ -5,6 +5,7 @@ import { custodyRoutes } from './custody/custody.routes';
 import { disposalRoutes } from './disposal/disposal.routes';
 import { documentRoutes } from './documents/documents.routes';
 import { itemRoutes } from './items/items.routes';
+import { labelRoutes } from './labels/labels.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { locationRoutes } from './locations/locations.routes';
 import { partyRoutes } from './parties/parties.routes';
@@ -23,6 +24,7 @@ export const routes: readonly AnyRoute[] = [
   ...partyRoutes,
   ...seizureRoutes,
   ...itemRoutes,
+  ...labelRoutes,
   ...custodyRoutes,
   ...documentRoutes,
   ...reportRoutes,

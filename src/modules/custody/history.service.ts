@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
+import { labelPrintRows } from '../labels/labels.prints';
 import { userNames } from '../users/users.service';
 import { getCustodyState } from './custody.state';
 
@@ -35,6 +36,9 @@ export function itemHistory(db: Db, evidenceNoText: string) {
     `SELECT seq, type, occurred_at, recorded_at, actor, data FROM events
        WHERE entity_type = 'item' AND entity_id = ? ORDER BY seq`,
   ).all(state.evidenceNo) as Row[];
+  // Label print jobs name many items in one event; they show in each item's history too.
+  rows.push(...labelPrintRows(db, state.evidenceNo));
+  rows.sort((a, b) => a.seq - b.seq);
   const names = userNames(
     db,
     rows.map((r) => r.actor),

@@ -153,6 +153,9 @@ export const ItemListQuery = PageQuery.extend({
   holder: z.string().max(100).optional().openapi({ description: 'Holding party id' }),
   checkedOut: BooleanQuery.optional(),
   overdue: BooleanQuery.optional().openapi({ description: 'true: checked out and past its due date' }),
+  labelPrinted: BooleanQuery.optional().openapi({
+    description: 'false: items never on a label print job (true: printed at least once)',
+  }),
   sort: z.enum(ITEM_SORTS).default('registered').openapi({
     description:
       'registered (default, oldest first), evidenceNo, or value (latest valuation); "-" for descending',

@@ -4,6 +4,7 @@ import { parseEvidenceNo, parseLocationCode } from '../../lib/codes';
 import { pageOf } from '../../lib/contract';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
+import { LABEL_PRINTED_SQL } from '../labels/labels.prints';
 import type { ItemSort } from './items.contract';
 import type { ItemCategory, ItemStatus } from './items.enums';
 import { toView, VIEW_SELECT, type ViewRow } from './items.view';
@@ -21,6 +22,7 @@ export interface ItemListInput {
   holder?: string | undefined;
   checkedOut?: boolean | undefined;
   overdue?: boolean | undefined;
+  labelPrinted?: boolean | undefined;
   sort: ItemSort;
 }
 
@@ -92,6 +94,8 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
     params.now = now.toISOString();
   }
 
+  if (q.labelPrinted !== undefined)
+    where.push(q.labelPrinted ? LABEL_PRINTED_SQL : `NOT ${LABEL_PRINTED_SQL}`);
   const desc = q.sort.startsWith('-');
   const sortName = desc ? q.sort.slice(1) : q.sort;
   const key = SORT_KEYS[sortName] as string;

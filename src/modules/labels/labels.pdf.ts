@@ -1,0 +1,121 @@
+import PDFDocument from 'pdfkit';
+import { drawPlan } from './labels.draw-pdf';
+import { type LabelFormat, perSheet } from './labels.formats';
+import { planItemLabel } from './labels.layout';
+import type { LabelItem } from './labels.select';
+import type { StreamSink } from './stream-sink';
+import { registerLabelFonts, type TextDoc } from './text-fit';
+
+export interface SheetOptions {
+  copies: number;
+  /** 1-based position of the first label on the first sheet (a half-used sheet). */
+  start: number;
+  /** Also draw each label's outline: a test print on plain paper, held against the sheet. */
+  outline?: boolean;
+}
+
+function outline(doc: TextDoc, f: LabelFormat, x: number, y: number): void {
+  doc.save();
+  doc
+    .lineWidth(0.3)
+    .strokeColor('#999999')
+    .roundedRect(x, y, f.width, f.height, f.sheet ? 5 : 0)
+    .stroke();
+  doc.restore();
+}
+
+export function newLabelDoc(title: string, now: Date): TextDoc {
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    margin: 0,
+    // pdfkit caches the layout of every distinct word it measures; labels are all distinct words.
+    fontLayoutCache: false,
+    info: { Title: title, Creator: 'Custody Ledger', CreationDate: now },
+  });
+  registerLabelFonts(doc);
+  return doc;
+}
+
+/**
+ * Draws labels onto pages of the format — one page per label on a roll, a grid of labels per
+ * sheet — and streams the document into `sink`, yielding between pages. Each item's copies sit
+ * side by side. Stops early (without finishing the file) when the client goes away.
+ */
+/**
+ * pdfkit keeps each finished page's dictionary (and through it its resources) until the file
+ * ends, only to write the page's reference into the page tree: 67,000 pages would hold >100 MB.
+ * Once a page is written its reference's id is all that is still needed.
+ */
+function releasePage(page: PDFKit.PDFPage | undefined): void {
+  const ref = (page as unknown as { dictionary?: { data: unknown } } | undefined)?.dictionary;
+  if (ref) ref.data = {};
+}
+
+export async function streamLabelPages<T>(
+  sink: StreamSink,
+  doc: TextDoc,
+  f: LabelFormat,
+  pages: Iterable<T[]>,
+  opts: SheetOptions,
+  draw: (doc: TextDoc, item: T, x: number, y: number) => void,
+): Promise<boolean> {
+  doc.on('data', (chunk: Buffer) => sink.write(chunk));
+  const ended = new Promise((r) => doc.once('end', r));
+  const grid = f.sheet;
+  let slot = grid ? opts.start - 1 : 0;
+  let open = false;
+  let finished: PDFKit.PDFPage | undefined;
+  const addPage = (size: [number, number]) => {
+    // addPage writes the page before it (no bufferPages): that page can be let go.
+    doc.addPage({ size, margin: 0 });
+    releasePage(finished);
+    finished = doc.page;
+  };
+  for (const page of pages) {
+    for (const item of page) {
+      for (let c = 0; c < opts.copies; c++) {
+        if (!grid) {
+          addPage([f.width, f.height]);
+          draw(doc, item, 0, 0);
+          if (opts.outline) outline(doc, f, 0, 0);
+          await sink.pace();
+          if (sink.aborted) return false;
+          continue;
+        }
+        if (!open) {
+          addPage([grid.page.width, grid.page.height]);
+          open = true;
+        }
+        const col = slot % grid.columns;
+        const row = Math.floor(slot / grid.columns);
+        const x = grid.left + col * grid.pitchX;
+        const y = grid.top + row * grid.pitchY;
+        draw(doc, item, x, y);
+        if (opts.outline) outline(doc, f, x, y);
+        slot += 1;
+        if (slot === perSheet(f)) {
+          slot = 0;
+          open = false;
+          await sink.pace();
+          if (sink.aborted) return false;
+        }
+      }
+    }
+  }
+  doc.end();
+  await ended;
+  sink.end();
+  return true;
+}
+
+export function streamItemLabelsPdf(
+  sink: StreamSink,
+  doc: TextDoc,
+  f: LabelFormat,
+  pages: Iterable<LabelItem[]>,
+  opts: SheetOptions,
+) {
+  return streamLabelPages(sink, doc, f, pages, opts, (d, item, x, y) =>
+    drawPlan(d, planItemLabel(f, item), x, y),
+  );
+}

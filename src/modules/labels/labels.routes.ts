@@ -1,0 +1,299 @@
+import bwipjs from 'bwip-js/node';
+import type { Response } from 'express';
+import { defineRoute } from '../../http/route';
+import type { LedgerEvent } from '../../ledger/types';
+import { EvidenceNoParams } from '../../lib/contract';
+import { getItem } from '../items/items.service';
+import {
+  BarcodeQuery,
+  ItemLabelsBody,
+  ItemLabelsQuery,
+  LabelPreviewQuery,
+  LocationLabelsQuery,
+  ZplLabelsQuery,
+} from './labels.contract';
+import { drawPlan } from './labels.draw-pdf';
+import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
+import { planItemLabel } from './labels.layout';
+import { newLabelDoc, streamItemLabelsPdf, streamLabelPages } from './labels.pdf';
+import { rasterisePlan } from './labels.raster';
+import { resolveSelection } from './labels.select';
+import {
+  checkCount,
+  checkStart,
+  formatOf,
+  type ItemJob,
+  prepareItemJob,
+  recordItemPrintJob,
+  recordLocationPrintJob,
+  skippedHeader,
+} from './labels.service';
+import { streamZpl } from './labels.zpl';
+import { planLocationLabel } from './locations.layout';
+import { resolveLocations } from './locations.select';
+import { StreamSink } from './stream-sink';
+
+const tags = ['Labels'];
+
+const SELECTION_ERRORS = [
+  'empty_selection',
+  'too_many_labels',
+  'label_items_not_found',
+  'label_items_disposed',
+  'case_not_found',
+  'seizure_not_found',
+  'location_not_found',
+  'invalid_evidence_number',
+  'invalid_location_code',
+  'invalid_check_digit',
+];
+const JOB_ERRORS = ['unknown_label_format', 'start_beyond_sheet', ...SELECTION_ERRORS];
+
+const JOB_HEADERS = {
+  'X-Labels-Count': 'How many labels the answer holds (items × copies)',
+  'X-Labels-Job': 'The print job: the labels_printed event in the ledger names it',
+  'X-Labels-Skipped': 'With skipMissing=true: the evidence numbers left out, and why (unknown, disposed)',
+};
+
+const ITEMS_DESCRIPTION = `Item labels as a vector PDF, one page per label on a roll (4x6, 4x2, 2x1 in at 203 dpi;
+62mm = Brother 62 × 29 mm at 300 dpi) or a grid per sheet (a4-l7163, a4-l7160, letter-5160, with
+\`start=\` to use up a half-used sheet). Barcodes are drawn with module widths of whole printer dots;
+print at 100 % ("actual size"). Choose the items by one of \`items=\`, \`caseId=\`, \`seizureId=\`
+or \`locationCode=\` (that location and everything inside it). Unknown or disposed items refuse
+the job unless \`skipMissing=true\`. The job is recorded as one \`labels_printed\` ledger event (the
+requester as actor) before the document streams out.`;
+
+function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
+  res.setHeader('X-Labels-Count', String(job.labels));
+  res.setHeader('X-Labels-Job', event.entityId);
+  const skipped = skippedHeader(job.resolved.skipped);
+  if (skipped) res.setHeader('X-Labels-Skipped', skipped);
+}
+
+async function sendItemLabelsPdf(
+  res: Response,
+  job: ItemJob,
+  event: LedgerEvent,
+  now: Date,
+  outline: boolean,
+) {
+  res.status(200);
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `inline; filename="labels-${job.format.id}-${event.entityId}.pdf"`);
+  jobHeaders(res, job, event);
+  res.flushHeaders();
+  const doc = newLabelDoc(`Evidence labels ${job.format.id} (${job.labels})`, now);
+  await streamItemLabelsPdf(new StreamSink(res), doc, job.format, job.resolved.pages(), {
+    copies: job.copies,
+    start: job.start,
+    outline,
+  });
+}
+
+/** The one item a barcode or preview is for: 404 item_not_found, 409 if it is disposed of. */
+function labelItemOf(db: Parameters<typeof getItem>[0], evidenceNo: string, now: Date) {
+  const item = getItem(db, evidenceNo, now);
+  const [page] = resolveSelection(db, { by: 'items', items: [item.evidenceNo] }, false).pages();
+  return page?.[0] ?? null;
+}
+
+function barcodeOptions(symbology: 'code128' | 'datamatrix' | 'qrcode', text: string) {
+  return {
+    bcid: symbology,
+    text,
+    scale: 3,
+    ...(symbology === 'code128'
+      ? { height: 12, includetext: true, textxalign: 'center' as const, paddingwidth: 10, paddingheight: 2 }
+      : { paddingwidth: 2, paddingheight: 2 }),
+    backgroundcolor: 'FFFFFF',
+  };
+}
+
+const barcodeRoute = (ext: 'svg' | 'png') =>
+  defineRoute({
+    method: 'get',
+    path: `/items/:evidenceNo/barcode.${ext}`,
+    permission: 'read',
+    tags,
+    summary: `Get an item's barcode (${ext.toUpperCase()})`,
+    description: `The compact evidence number (EV2600671238) as Code 128 (with its text), DataMatrix or QR, with quiet zones, ${
+      ext === 'svg' ? 'as vector SVG' : 'as a PNG at 3 px a module'
+    }: for documents and screens. Not a print job: nothing is recorded.`,
+    params: EvidenceNoParams,
+    query: BarcodeQuery,
+    response: {
+      status: 200,
+      description: 'The barcode',
+      contentType: ext === 'svg' ? 'image/svg+xml' : 'image/png',
+    },
+    errors: ['item_not_found', 'invalid_check_digit', 'invalid_evidence_number'],
+    handler: async ({ app, params, query, res }) => {
+      const item = getItem(app.db, params.evidenceNo, app.clock());
+      const opts = barcodeOptions(query.symbology, item.evidenceNo);
+      res.setHeader('Cache-Control', 'private, max-age=86400');
+      if (ext === 'svg') res.status(200).type('image/svg+xml').send(bwipjs.toSVG(opts));
+      else
+        res
+          .status(200)
+          .type('image/png')
+          .send(await bwipjs.toBuffer(opts));
+    },
+  });
+
+export const labelRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/labels/items.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Print item labels (PDF)',
+    description: `${ITEMS_DESCRIPTION}\n\nFormats: ${LABEL_FORMATS.join(', ')}.`,
+    query: ItemLabelsQuery,
+    response: {
+      status: 200,
+      description: 'The labels',
+      contentType: 'application/pdf',
+      headers: JOB_HEADERS,
+    },
+    errors: JOB_ERRORS,
+    handler: async ({ app, res, query, user }) => {
+      const job = prepareItemJob(app.db, query);
+      const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
+      await sendItemLabelsPdf(res, job, event, app.clock(), query.outline ?? false);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/labels/items.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Print item labels for a long list (PDF)',
+    description: `The same as GET, for up to 100,000 evidence numbers in a JSON body.\n\n${ITEMS_DESCRIPTION}`,
+    body: ItemLabelsBody,
+    bodyLimit: '6mb',
+    response: {
+      status: 200,
+      description: 'The labels',
+      contentType: 'application/pdf',
+      headers: JOB_HEADERS,
+    },
+    errors: [...JOB_ERRORS, 'payload_too_large'],
+    handler: async ({ app, res, body, user }) => {
+      const job = prepareItemJob(app.db, body);
+      const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
+      await sendItemLabelsPdf(res, job, event, app.clock(), body.outline);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/labels/items.zpl',
+    permission: 'read',
+    tags,
+    summary: 'Print item labels (ZPL for Zebra printers)',
+    description: `The same labels as ZPL II for a Zebra thermal printer (${THERMAL_FORMATS.join(', ')}; \`dpi=203\` or
+\`300\` for the print head): one \`^XA…^XZ\` per item, \`^PQ\` for its copies, \`^CI28\` (UTF-8), field data
+escaped with \`^FH\`, Code 128 (\`^BC\`) and DataMatrix (\`^BX\`) drawn by the printer. Zebra's resident
+font \`^A0\` has no Cyrillic, and the common Unicode font E:TT0003M_.FNT lacks the Kazakh letters, so
+text that is not plain ASCII is sent as a \`^GF\` graphic field rendered by the service with the embedded
+DejaVu font; \`zplFont=\` names a font the printer holds to use for all text instead. Send the file to the
+printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_printed\` event.`,
+    query: ZplLabelsQuery,
+    response: { status: 200, description: 'The labels', contentType: 'text/plain', headers: JOB_HEADERS },
+    errors: JOB_ERRORS,
+    handler: async ({ app, res, query, user }) => {
+      const job = prepareItemJob(app.db, query, THERMAL_FORMATS);
+      const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'zpl', user.id));
+      res.status(200);
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="labels-${job.format.id}-${event.entityId}.zpl"`,
+      );
+      jobHeaders(res, job, event);
+      res.flushHeaders();
+      const opt = { dpi: query.dpi, copies: job.copies, font: query.zplFont };
+      await streamZpl(
+        new StreamSink(res),
+        job.resolved.pages(50),
+        (item) => planItemLabel(job.format, item, query.dpi),
+        opt,
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/labels/locations.pdf',
+    permission: 'read',
+    tags,
+    summary: 'Print location labels (PDF)',
+    description: `Shelf and bin labels: the location code as Code 128 with the widest modules that fit (0.5 mm and more
+on 4x2, 4x6 and a4-l7163: scans from a metre away), the printed code large, the path (warehouse › room ›
+shelf › bin) above. By \`codes=\` (either form) or \`under=\` (a location and everything inside it). Same
+formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printed\` event.`,
+    query: LocationLabelsQuery,
+    response: { status: 200, description: 'The labels', contentType: 'application/pdf' },
+    errors: [
+      'unknown_label_format',
+      'start_beyond_sheet',
+      'empty_selection',
+      'too_many_labels',
+      'location_not_found',
+      'invalid_location_code',
+      'invalid_check_digit',
+    ],
+    handler: async ({ app, res, query, user }) => {
+      const format = formatOf(query.format);
+      checkStart(format, query.start);
+      const locations = resolveLocations(app.db, query);
+      checkCount(locations.length * query.copies);
+      const job = {
+        format,
+        copies: query.copies,
+        start: query.start,
+        locations: locations.map((l) => l.code),
+      };
+      const event = await app.ledger.write((tx) => recordLocationPrintJob(tx, job, user.id));
+      res.status(200);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="locations-${format.id}-${event.entityId}.pdf"`);
+      res.setHeader('X-Labels-Count', String(locations.length * query.copies));
+      res.setHeader('X-Labels-Job', event.entityId);
+      res.flushHeaders();
+      const doc = newLabelDoc(`Location labels ${format.id}`, app.clock());
+      const opts = { copies: query.copies, start: query.start, outline: query.outline ?? false };
+      await streamLabelPages(new StreamSink(res), doc, format, [locations], opts, (d, loc, x, y) =>
+        drawPlan(d, planLocationLabel(format, loc), x, y),
+      );
+    },
+  }),
+  barcodeRoute('svg'),
+  barcodeRoute('png'),
+  defineRoute({
+    method: 'get',
+    path: '/items/:evidenceNo/label.png',
+    permission: 'read',
+    tags,
+    summary: "Preview an item's label (PNG)",
+    description: `One label as the printer would print it: the label's plan drawn dot by dot at the format's resolution
+(203 dpi for the Zebra formats, 300 for 62mm and the sheets), by the service's own rasteriser (bwip-js
+symbols, the embedded font). For a screen; not a print job, nothing is recorded.`,
+    params: EvidenceNoParams,
+    query: LabelPreviewQuery,
+    response: { status: 200, description: 'The label', contentType: 'image/png' },
+    errors: [
+      'unknown_label_format',
+      'item_not_found',
+      'label_items_disposed',
+      'invalid_check_digit',
+      'invalid_evidence_number',
+    ],
+    handler: ({ app, params, query, res }) => {
+      const format = formatOf(query.format);
+      const item = labelItemOf(app.db, params.evidenceNo, app.clock());
+      if (!item) return undefined;
+      const png = rasterisePlan(planItemLabel(format, item), format.dpi).png(format.dpi);
+      res.status(200).type('image/png').send(png);
+      return undefined;
+    },
+  }),
+];

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatEvidenceNo } from '../../src/lib/codes';
+import { FORMATS } from '../../src/modules/labels/labels.formats';
+import { auth, makeTestApp } from '../helpers/app';
+import { expectProblem } from '../helpers/problem';
+import { dmtx, missing, pdfPages, pdfText, pngSize, renderPdf, zbar } from './decode';
+import { makeLabelCase, makeLocation } from './fixtures';
+
+const t = makeTestApp();
+const dir = mkdtempSync(join(tmpdir(), 'labels-more-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fx: Awaited<ReturnType<typeof makeLabelCase>>;
+beforeAll(async () => {
+  fx = await makeLabelCase(t);
+});
+
+const binary = (req: ReturnType<typeof t.http.get>) =>
+  req.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+
+const tools = missing('pdftoppm', 'pdftotext', 'pdfinfo', 'zbarimg', 'dmtxread');
+
+describe(`GET /labels/locations.pdf${tools ? ` (${tools})` : ''}`, () => {
+  it.skipIf(tools)(
+    'labels a subtree: each code scans, with its printed code and path; one print event',
+    async () => {
+      const wh = await makeLocation(t, 'warehouse', 'Екібастұз WH-1');
+      const room = await makeLocation(t, 'room', 'Room 2', wh.code);
+      const shelf = await makeLocation(t, 'shelf', 'Shelf B', room.code);
+      const before = t.head();
+      const res = await binary(
+        t.http
+          .get('/api/v1/labels/locations.pdf')
+          .query({ under: room.printed, format: '4x2' })
+          .set(auth(t.tokens.auditor)),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['x-labels-count']).toBe('2');
+      expect(t.head()).toBe(before + 1);
+      const pdf = join(dir, 'locations.pdf');
+      renderPdf(res.body as Buffer, 72, dir, 'locations');
+      expect(pdfPages(pdf)).toBe(2);
+      const text = pdfText(pdf);
+      expect(text).toContain(room.printed);
+      expect(text).toContain('Екібастұз WH-1 › Room 2 › Shelf B');
+      for (const dpi of [203, 300]) {
+        const codes = renderPdf(pdf, dpi, dir, 'locations').flatMap(zbar);
+        expect(codes.sort()).toEqual([room.code, shelf.code].sort());
+      }
+    },
+  );
+
+  it.skipIf(tools)(
+    'by codes= on a sheet from start=; an unknown code is refused, nothing written',
+    async () => {
+      const a = await makeLocation(t, 'warehouse', `Almaty WH ${Date.now()}`);
+      const res = await binary(
+        t.http
+          .get('/api/v1/labels/locations.pdf')
+          .query({ codes: a.code, format: 'a4-l7163', start: 3 })
+          .set(auth(t.tokens.clerk)),
+      );
+      expect(res.status).toBe(200);
+      const [png] = renderPdf(res.body as Buffer, 203, dir, 'loc-sheet');
+      expect(zbar(png as string)).toEqual([a.code]);
+      const before = t.head();
+      const bad = await t.http
+        .get('/api/v1/labels/locations.pdf')
+        .query({ codes: 'LC99999990' })
+        .set(auth(t.tokens.clerk));
+      expect(['location_not_found', 'invalid_check_digit']).toContain(bad.body.code);
+      expect(t.head()).toBe(before);
+    },
+  );
+});
+
+describe(`GET /items/:evidenceNo/barcode.svg|.png${tools ? ` (${tools})` : ''}`, () => {
+  for (const symbology of ['code128', 'datamatrix', 'qrcode'] as const) {
+    it.skipIf(tools)(`${symbology}: the PNG decodes to the compact number; the SVG is vector`, async () => {
+      const item = fx.items[0];
+      const png = await binary(
+        t.http
+          .get(`/api/v1/items/${item?.printed}/barcode.png`)
+          .query({ symbology })
+          .set(auth(t.tokens.prosecutor)),
+      );
+      expect(png.status).toBe(200);
+      expect(png.headers['content-type']).toBe('image/png');
+      const file = join(dir, `${symbology}.png`);
+      writeFileSync(file, png.body as Buffer);
+      expect(symbology === 'datamatrix' ? dmtx(file) : zbar(file)).toEqual([item?.evidenceNo]);
+      const svg = await t.http
+        .get(`/api/v1/items/${item?.evidenceNo}/barcode.svg`)
+        .query({ symbology })
+        .set(auth(t.tokens.prosecutor));
+      expect(svg.status).toBe(200);
+      expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      const text = (svg.body as Buffer).toString('utf8');
+      expect(text).toMatch(/^<svg[^>]*viewBox/);
+      expect(text).toMatch(/<path /);
+    });
+  }
+
+  it('an unknown item is 404, a mistyped one 400', async () => {
+    expectProblem(
+      await t.http
+        .get(`/api/v1/items/${formatEvidenceNo(26, 9_999_999).compact}/barcode.svg`)
+        .set(auth(t.tokens.clerk)),
+      404,
+      'item_not_found',
+    );
+    expectProblem(
+      await t.http.get('/api/v1/items/EV2600000015/barcode.png').set(auth(t.tokens.clerk)),
+      400,
+      'invalid_check_digit',
+    );
+  });
+});
+
+describe(`GET /items/:evidenceNo/label.png${tools ? ` (${tools})` : ''}`, () => {
+  for (const format of ['4x2', '62mm', 'letter-5160'] as const) {
+    it.skipIf(tools)(
+      `${format}: one label at the printer's resolution, its barcodes decode; not a print job`,
+      async () => {
+        const item = fx.items[0];
+        const before = t.head();
+        const res = await binary(
+          t.http
+            .get(`/api/v1/items/${item?.evidenceNo}/label.png`)
+            .query({ format })
+            .set(auth(t.tokens.clerk)),
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toBe('image/png');
+        const f = FORMATS[format];
+        expect(pngSize(res.body as Buffer)).toEqual({
+          width: Math.round((f.width * f.dpi) / 72),
+          height: Math.round((f.height * f.dpi) / 72),
+        });
+        const file = join(dir, `preview-${format}.png`);
+        writeFileSync(file, res.body as Buffer);
+        expect(zbar(file)).toEqual([item?.evidenceNo]);
+        if (f.layout.dataMatrixDots) expect(dmtx(file)).toEqual([item?.evidenceNo]);
+        expect(t.head()).toBe(before);
+      },
+    );
+  }
+
+  it('an unknown format lists the valid ones', async () => {
+    const res = await t.http
+      .get(`/api/v1/items/${fx.items[0]?.evidenceNo}/label.png`)
+      .query({ format: 'a5' })
+      .set(auth(t.tokens.clerk));
+    expectProblem(res, 400, 'unknown_label_format');
+    expect(res.body.formats).toContain('letter-5160');
+  });
+});

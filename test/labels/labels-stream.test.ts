@@ -1,0 +1,95 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formatEvidenceNo } from '../../src/lib/codes';
+import { FORMATS } from '../../src/modules/labels/labels.formats';
+import { newLabelDoc, streamItemLabelsPdf } from '../../src/modules/labels/labels.pdf';
+import type { LabelItem } from '../../src/modules/labels/labels.select';
+import { StreamSink } from '../../src/modules/labels/stream-sink';
+
+/** `n` labels in pages of 10, counting how many the writer has asked for. */
+function source(n: number) {
+  const pulled = { items: 0 };
+  function* pages(): Generator<LabelItem[]> {
+    for (let i = 0; i < n; i += 10) {
+      const page: LabelItem[] = [];
+      for (let j = i; j < Math.min(n, i + 10); j++) {
+        const ev = formatEvidenceNo(26, j + 1);
+        page.push({
+          evidenceNo: ev.compact,
+          printed: ev.printed,
+          caseNumber: '12/345-2022',
+          site: 'Қуат',
+          seizedOn: '2022-02-14',
+          category: 'asic_miner',
+          make: 'Bitmain',
+          model: 'S19',
+          serialNumber: `HTX${j}`,
+          sealNo: null,
+          quantity: 1,
+          unit: 'pcs',
+        });
+      }
+      pulled.items += page.length;
+      yield page;
+    }
+  }
+  return { pulled, pages: pages() };
+}
+
+const opts = { copies: 1, start: 1 };
+
+describe('label streams', () => {
+  it('stop rendering when the client goes away', async () => {
+    const { pulled, pages } = source(2_000);
+    let chunks = 0;
+    const out: Writable = new Writable({
+      write(_c, _e, cb) {
+        chunks += 1;
+        if (chunks === 3) out.destroy();
+        cb();
+      },
+    });
+    const finished = await streamItemLabelsPdf(
+      new StreamSink(out),
+      newLabelDoc('t', new Date()),
+      FORMATS['4x2'],
+      pages,
+      opts,
+    );
+    expect(finished).toBe(false);
+    expect(pulled.items).toBeLessThan(100);
+  });
+
+  it('wait for drain: a client that reads slowly holds the rendering back', async () => {
+    const { pulled, pages } = source(60);
+    const held: (() => void)[] = [];
+    let bytes = 0;
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(c: Buffer, _e, cb) {
+        bytes += c.length;
+        held.push(cb);
+      },
+    });
+    const done = streamItemLabelsPdf(
+      new StreamSink(out),
+      newLabelDoc('t', new Date()),
+      FORMATS['4x2'],
+      pages,
+      opts,
+    );
+    // Long enough to render all 60 if nothing held it back (about 0.4 s unthrottled).
+    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing acknowledged: the writer stopped once 16 KB (about ten labels) were waiting.
+    expect(pulled.items).toBeLessThanOrEqual(20);
+    const releaseAll = () => {
+      for (const cb of held.splice(0)) cb();
+    };
+    const release = setInterval(releaseAll, 1);
+    expect(await done).toBe(true);
+    clearInterval(release);
+    releaseAll();
+    expect(pulled.items).toBe(60);
+    expect(bytes).toBeGreaterThan(60 * 1000);
+  });
+});
