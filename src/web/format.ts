@@ -14,3 +14,6 @@ export const categoryName = (i: I18n, c: string) => i.t(`category.${c}` as Messa
 export const kw = (i: I18n, n: number) => `${i.number(n, 1)} ${i.t('unit.kw')}`;
 export const mwhDay = (i: I18n, kwValue: number) =>
   `${i.number((kwValue * 24) / 1000, 1)} ${i.t('unit.mwhDay')}`;
+
+/** `pcs` (the default unit) in the reader's language; other units as entered. */
+export const unitName = (i: I18n, unit: string) => (unit === 'pcs' ? i.t('unit.pcs') : unit);

@@ -190,7 +190,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', () => {
     await scan(imported[0]!); // printed form, not yet received: it will be received here
     await expect.poll(() => page.locator('#scan-count').textContent()).toBe('2');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('scan-input');
-    await page.screenshot({ path: join(SCREENS, 'scan-ru.png') });
+    await page.screenshot({ path: join(SCREENS, 'scan-session-ru.png') });
     const before = t.head();
     await page.locator('#scan-confirm').dblclick();
     await expect.poll(() => page.locator('#scan-result').textContent()).toContain('Записано: 2');
@@ -307,6 +307,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', () => {
     await expect.poll(() => page.locator('#scan-feedback').getAttribute('class')).toContain('f-duplicate');
     await page.screenshot({ path: join(SCREENS, 'audit-scanning-kk.png'), fullPage: true });
     await page.locator('#close-audit').click();
+    await expect.poll(() => page.locator('.lead').textContent(), { timeout: 10_000 }).toContain('Аяқталды');
     await expect
       .poll(() => page.locator('#disc-missing').textContent())
       .toContain(onShelfC[1]!.replace(/^EV(\d\d)(\d{7})(\d)$/, 'EV-$1-$2-$3'));

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { beep, type Tone } from './beep';
-import { api, problemText, strings } from './lib';
+import { api, problemText, strings, t } from './lib';
 
 const s = strings();
 const { id } = JSON.parse(document.getElementById('audit-data')?.textContent ?? '{}') as { id: string };
@@ -40,15 +40,25 @@ form.addEventListener('submit', (e) => {
   input.focus();
   if (!code) return;
   queue = queue.then(async () => {
-    const res = await api<{ results?: { outcome: string; message: string }[] }>(
-      'POST',
-      `/api/v1/audits/${id}/scans`,
-      { json: { code } },
-    );
+    const res = await api<{
+      results?: {
+        outcome: string;
+        message: string;
+        printed: string;
+        location?: { path: string };
+        expectedLocation?: { path: string };
+      }[];
+    }>('POST', `/api/v1/audits/${id}/scans`, { json: { code } });
     const r = res.body.results?.[0];
     if (res.ok && r) {
       feedback.className = `feedback f-${KINDS[r.outcome] ?? (TONES[r.outcome] === 'error' || TONES[r.outcome] === 'disposed' ? 'error' : 'duplicate')}`;
-      feedback.textContent = r.message;
+      const params = {
+        ev: r.printed,
+        where: r.location?.path ?? '',
+        expected: r.expectedLocation?.path ?? '—',
+      };
+      const key = `audit.outcome.${r.outcome}`;
+      feedback.textContent = s[key] ? t(s, key, params) : r.message;
       beep(TONES[r.outcome] ?? 'error');
     } else {
       feedback.className = 'feedback f-error';

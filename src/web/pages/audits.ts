@@ -99,10 +99,10 @@ ${a.certification ? html` · <strong>${i.t(`audit.cert.${a.certification}` as Me
 </section>
 ${
   canScan
-    ? html`<section class="panel"><form id="audit-scan" class="scan-row" autocomplete="off">
+    ? html`<section class="panel"><form id="audit-scan" autocomplete="off">
   <label for="audit-input" class="big-label">${i.t('audit.scanPrompt')}</label>
-  <input id="audit-input" class="scan-input mono" maxlength="40" autocomplete="off" spellcheck="false" autofocus>
-  <button class="btn" type="submit">${i.t('scan.enter')}</button>
+  <div class="scan-row"><input id="audit-input" class="scan-input mono" maxlength="40" autocomplete="off" spellcheck="false" autofocus>
+  <button class="btn" type="submit">${i.t('scan.enter')}</button></div>
 </form>
 <div id="scan-feedback" class="feedback" role="status" aria-live="assertive"></div>
 <div class="actions" style="margin-top:.8rem"><form class="inline-form" data-api="/api/v1/audits/${a.id}/close" data-reload="1"><button class="btn primary" type="submit" id="close-audit">${i.t('audit.close')}</button><span class="form-msg" role="status" aria-live="polite"></span></form></div>

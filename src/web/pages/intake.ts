@@ -27,6 +27,7 @@ export const intakePage: PageHandler = (req, { i, session }, ctx) => {
     ${f('case-select', 'case.case', html`<select id="case-select"><option value="">${i.t('intake.chooseCase')}</option>${cases.map((c) => html`<option value="${c.id}"${c.id === chosen ? html` selected` : ''}>${c.number} — ${c.title}</option>`)}</select>`)}
     ${f('seizure-select', 'case.seizure', html`<select id="seizure-select"${chosen ? '' : html` disabled`}><option value="">${i.t('intake.chooseSeizure')}</option>${seizures.map((s) => html`<option value="${s.id}">${s.farmName} · ${s.region}</option>`)}</select>`)}
   </div>
+  <div class="subforms">
   <details class="subform"><summary class="btn">${i.t('intake.newCase')}</summary>
     <form id="case-form" class="grid-form">
       ${f('c-number', 'case.number', html`<input id="c-number" name="number" required maxlength="64" placeholder="12/345-2022">`)}
@@ -53,6 +54,7 @@ export const intakePage: PageHandler = (req, { i, session }, ctx) => {
       <p class="form-msg" role="status" aria-live="polite"></p>
     </form>
   </details>
+  </div>
   <datalist id="regions">${['Pavlodar', 'Karaganda', 'Akmola', 'Almaty', 'Zhambyl', 'Turkistan', 'East Kazakhstan'].map((r) => html`<option value="${r}">`)}</datalist>
 </li>
 <li class="panel step" id="step-csv">

@@ -10,7 +10,7 @@ import { listLocations } from '../../modules/locations/locations.service';
 import { listParties } from '../../modules/parties/parties.service';
 import { allows, type Role } from '../../modules/users/roles';
 import { listUsers } from '../../modules/users/users.service';
-import { categoryName, evLink } from '../format';
+import { categoryName, evLink, unitName } from '../format';
 import { html, jsonScript, type SafeHtml } from '../html';
 import type { I18n, MessageKey } from '../i18n';
 import { hasApi, layout, statusChip } from '../layout';
@@ -96,17 +96,24 @@ interface Opts {
   seqs: { seq: number; label: string }[];
 }
 
+/** Members that are ids or bookkeeping, not facts a reader needs on the timeline. */
+const HIDDEN = new Set(['importId', 'caseId', 'seizureId', 'sessionId', 'corrects', 'duplicateSerialOk']);
+
 /** A history entry's data as a short line: its known members, labelled. */
 function describe(i: I18n, data: Record<string, unknown>, names: Map<string, string>): string {
   const out: string[] = [];
   for (const [k, v] of Object.entries(data)) {
-    if (v === null || v === undefined || typeof v === 'object' || k === 'importId') continue;
+    if (v === null || v === undefined || typeof v === 'object' || HIDDEN.has(k)) continue;
     const key = `field.${k}` as MessageKey;
     const label = i.t(key) === key ? k : i.t(key);
     let value = String(v);
     if (k === 'amountMinor' && typeof data.currency === 'string') value = i.money(Number(v), data.currency);
     else if (k === 'currency' && 'amountMinor' in data) continue;
     else if ((k === 'dueAt' || k === 'seizedAt') && typeof v === 'string') value = i.dateTime(v);
+    else if (k === 'asOf' && typeof v === 'string') value = i.date(v);
+    else if (k === 'locationCode') value = names.get(String(v)) ?? value;
+    else if (k === 'unit') value = unitName(i, String(v));
+    else if (typeof v === 'number') value = i.number(v, 3);
     else if (k === 'partyId' || k === 'custodianUserId' || k === 'custodian')
       value = names.get(String(v)) ?? value;
     else if (k === 'category') value = categoryName(i, String(v));
@@ -136,6 +143,7 @@ export const itemPage: PageHandler = (req, { i, session }, ctx) => {
     ? listLocations(ctx.db, { limit: 500 }).items
     : [];
   const names = new Map<string, string>(parties.map((p) => [p.id, p.name]));
+  for (const l of listLocations(ctx.db, { limit: 500 }).items) names.set(l.code, l.path);
   for (const e of history.events) names.set(e.actor.id, e.actor.name);
   const valuations = history.events.filter((e) => e.type === 'valued');
   const reportHref = hasApi('/items/:evidenceNo/custody-report')
@@ -155,7 +163,7 @@ export const itemPage: PageHandler = (req, { i, session }, ctx) => {
 <section class="panel"><h2>${i.t('item.details')}</h2><table class="kv">
   ${row('item.evidenceNo', html`<span class="mono">${item.printed}</span>`)}
   ${row('item.serial', item.serialNumber)}
-  ${row('item.qty', `${i.number(item.quantity)} ${item.unit}`)}
+  ${row('item.qty', `${i.number(item.quantity)} ${unitName(i, item.unit)}`)}
   ${row('item.hashrate', item.hashrateThs === null ? null : `${i.number(item.hashrateThs, 2)} ${i.t('unit.ths')}`)}
   ${row('item.power', item.powerW === null ? null : `${i.number(item.powerW)} ${i.t('unit.w')}`)}
   ${row('item.sealNo', item.sealNo)}
