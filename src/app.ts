@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { type Logger, pino, type SerializedRequest, type SerializedResponse } from 'pino';
-import { pinoHttp } from 'pino-http';
+import type { HelmetOptions } from 'helmet';
+import { type Logger, pino } from 'pino';
 import { type AppContext, type ContextOptions, createContext } from './context';
 import { authenticate } from './http/auth';
 import { docsRouter } from './http/docs';
 import { methodNotAllowed } from './http/methods';
 import { buildOpenApi } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
-import { redactTokens } from './http/redact';
+import { requestLog } from './http/request-log';
 import { mountRoute } from './http/route';
+import { securityHeaders } from './http/security-headers';
 import { routes } from './modules/routes';
 import { idempotency, itemPrecondition } from './web/idempotency';
 import { sessionAuth } from './web/web.auth';
@@ -26,6 +26,18 @@ export interface App extends Express {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The security headers (helmet's), sent on every answer. */
+export const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      // wasm-unsafe-eval: the camera decoder (zxing-wasm) compiles its WebAssembly, served by us.
+      'script-src': ["'self'", "'wasm-unsafe-eval'"],
+      'img-src': ["'self'", 'data:'],
+      'style-src': ["'self'", "'unsafe-inline'"],
+    },
+  },
+};
+
 /** Builds the HTTP app around one database and its ledger. No globals: tests make as many as they like. */
 export function createApp(options: AppOptions): App {
   const ctx = createContext(options);
@@ -40,20 +52,9 @@ export function createApp(options: AppOptions): App {
     res.setHeader('X-Request-Id', req.id);
     next();
   });
-  // A silent logger (tests, bench) skips the per-request child logger and its serialisers.
-  if (logger.isLevelEnabled('fatal')) app.use(requestLogger(logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // wasm-unsafe-eval: the camera decoder (zxing-wasm) compiles its WebAssembly, served by us.
-          'script-src': ["'self'", "'wasm-unsafe-eval'"],
-          'img-src': ["'self'", 'data:'],
-          'style-src': ["'self'", "'unsafe-inline'"],
-        },
-      },
-    }),
-  );
+  // A silent logger (tests) skips the request log entirely.
+  if (logger.isLevelEnabled('fatal')) app.use(requestLog(logger));
+  app.use(securityHeaders(HELMET_OPTIONS));
   app.use('/docs', docsRouter());
 
   const api = express.Router();
@@ -73,28 +74,4 @@ export function createApp(options: AppOptions): App {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
-}
-
-function requestLogger(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req) => req.id,
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    customProps: (req) => {
-      const user = (req as express.Request).user;
-      return user ? { user: user.id } : {};
-    },
-    // Never the headers: Authorization carries a bearer token, and a log is not a secret store.
-    serializers: {
-      req: (req: SerializedRequest) => ({
-        id: req.id,
-        method: req.method,
-        url: redactTokens(req.url),
-        remoteAddress: req.remoteAddress,
-        ...(req.headers['x-forwarded-for'] ? { forwardedFor: req.headers['x-forwarded-for'] } : {}),
-      }),
-      res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
-    },
-  });
 }

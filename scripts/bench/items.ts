@@ -23,8 +23,8 @@ export function importCsv(rows: number, batch: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function api<T>(
-  s: BenchServer,
+export async function api<T>(
+  s: Pick<BenchServer, 'url' | 'token'>,
   method: string,
   path: string,
   body?: unknown,
@@ -38,6 +38,26 @@ async function api<T>(
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
+
+/** The case and seizure the bench's items belong to. */
+export const benchCase = (number: string) => ({
+  number,
+  title: 'Bench: illegal mining farm',
+  legalBasis: 'Criminal Code art. 214',
+  agency: 'Financial Monitoring Agency',
+  openedOn: '2022-03-01',
+});
+
+export const BENCH_SEIZURE = {
+  farmName: 'Ферма «Қуат-Майнинг»',
+  region: 'Pavlodar Region (Ekibastuz)',
+  address: 'Ekibastuz, industrial zone 4',
+  seizedAt: '2022-02-14T06:30:00+06:00',
+  seizingOfficer: 'Capt. A. Nurlanov',
+  warrantRef: 'Order 7-2022/114',
+  legalGround: 'illegal_grid_connection',
+  outcome: 'terminated',
+};
 
 interface ImportAnswer {
   count: number;
@@ -62,23 +82,8 @@ export async function itemsBench(o: ItemsBenchOptions): Promise<{ metrics: Metri
   const notes: string[] = [];
   const app = await startServer('app', o.dir);
   try {
-    const kase = await api<{ id: string }>(app, 'POST', '/cases', {
-      number: 'BENCH-ITEMS/2022',
-      title: 'Bench: illegal mining farm',
-      legalBasis: 'Criminal Code art. 214',
-      agency: 'Financial Monitoring Agency',
-      openedOn: '2022-03-01',
-    });
-    const seizure = await api<{ id: string }>(app, 'POST', `/cases/${kase.body.id}/seizures`, {
-      farmName: 'Ферма «Қуат-Майнинг»',
-      region: 'Pavlodar Region (Ekibastuz)',
-      address: 'Ekibastuz, industrial zone 4',
-      seizedAt: '2022-02-14T06:30:00+06:00',
-      seizingOfficer: 'Capt. A. Nurlanov',
-      warrantRef: 'Order 7-2022/114',
-      legalGround: 'illegal_grid_connection',
-      outcome: 'terminated',
-    });
+    const kase = await api<{ id: string }>(app, 'POST', '/cases', benchCase('BENCH-ITEMS/2022'));
+    const seizure = await api<{ id: string }>(app, 'POST', `/cases/${kase.body.id}/seizures`, BENCH_SEIZURE);
     if (seizure.status !== 201) {
       notes.push(`items stage skipped: POST /cases/:id/seizures answered ${seizure.status}`);
       return { metrics, notes };

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/open';
 import { AppError } from '../lib/errors';
+import { credentialsVersion } from '../modules/users/credentials.version';
 import { type AuthUser, authenticateToken } from '../modules/users/users.service';
 
 export type { AuthUser };
@@ -19,6 +20,7 @@ declare global {
  * user's token is refused here, whatever the route.
  */
 export function authenticate(db: Db): RequestHandler {
+  const lookup = tokenCache(db);
   return (req, _res, next) => {
     const header = req.headers.authorization;
     if (!header) {
@@ -32,10 +34,39 @@ export function authenticate(db: Db): RequestHandler {
       return;
     }
     try {
-      req.user = authenticateToken(db, m[1]!);
+      req.user = lookup(m[1]!);
       next();
     } catch (err) {
       next(err);
     }
+  };
+}
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Token → user, remembered until anything could have changed the answer: a user or token event
+ * applied in this process (credentialsVersion) or a commit by another process, such as the CLI on
+ * the server's shell (SQLite's data_version, one cheap pragma). Only valid tokens are remembered.
+ */
+function tokenCache(db: Db): (token: string) => AuthUser {
+  const dataVersion = db.sqlite.prepare('PRAGMA data_version').pluck();
+  const users = new Map<string, AuthUser>();
+  let local = -1;
+  let shared = -1;
+  return (token) => {
+    const l = credentialsVersion(db);
+    const s = dataVersion.get() as number;
+    if (l !== local || s !== shared) {
+      users.clear();
+      local = l;
+      shared = s;
+    }
+    const known = users.get(token);
+    if (known) return known;
+    const user = Object.freeze(authenticateToken(db, token));
+    if (users.size >= MAX_CACHED) users.clear();
+    users.set(token, user);
+    return user;
   };
 }

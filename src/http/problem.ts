@@ -91,7 +91,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = err instanceof AppError ? err : fromLibraryError(err);
   if (res.headersSent) {
     // A streamed answer failed midway: the client sees a cut stream; we log it.
-    req.log?.error({ err }, 'error after headers were sent');
+    req.log?.error({ err, req: { id: req.id } }, 'error after headers were sent');
     res.destroy();
     return;
   }
@@ -99,7 +99,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     sendProblem(res, appError, req.originalUrl);
     return;
   }
-  req.log?.error({ err }, 'unhandled error');
+  req.log?.error({ err, req: { id: req.id } }, 'unhandled error');
   sendProblem(
     res,
     new AppError('internal_error', 'the service could not complete the request'),

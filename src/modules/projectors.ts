@@ -10,11 +10,13 @@ import { locationsProjector } from './locations/locations.projector';
 import { partiesProjector } from './parties/parties.projector';
 import { reportsProjector } from './reports/fingerprint';
 import { seizuresProjector } from './seizures/seizures.projector';
+import { credentialsVersionProjector } from './users/credentials.version';
 import { usersProjector } from './users/users.projector';
 
 /** Every projection, in the order they are applied to each event. */
 export const projectors: readonly Projector[] = [
   usersProjector,
+  credentialsVersionProjector,
   casesProjector,
   locationsProjector,
   partiesProjector,

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import express from 'express';
+import helmet from 'helmet';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
+import { createApp, HELMET_OPTIONS } from '../../src/app';
 import { openDb } from '../../src/db/open';
 import { generateSigner } from '../../src/ledger/signer';
 import { auth, makeTestApp, tempDir } from '../helpers/app';
@@ -116,5 +118,44 @@ describe('booleans in a query string', () => {
       expectProblem(res, 400, 'validation_failed');
     }
     expect((await t.http.get('/api/v1/items?checkedOut=false').set(auth(t.tokens.auditor))).status).toBe(200);
+  });
+});
+
+describe('the request log', () => {
+  it('writes one line per request with the request id, status, time and user, at a level by status', async () => {
+    const logged = loggedApp();
+    const denied = await logged.http.get('/api/v1/users/me').set('X-Request-Id', 'req-401');
+    expect(denied.status).toBe(401);
+    const health = await logged.http.get('/api/v1/health').set('X-Request-Id', 'req-200');
+    expect(health.status).toBe(200);
+    const lines = logged.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const of = (id: string) => lines.filter((l) => (l.req as { id?: string } | undefined)?.id === id);
+    expect(of('req-401')).toHaveLength(1);
+    expect(of('req-401')[0]).toMatchObject({
+      level: 40,
+      msg: 'request completed',
+      req: { id: 'req-401', method: 'GET', url: '/api/v1/users/me', remoteAddress: expect.any(String) },
+      res: { statusCode: 401 },
+      responseTime: expect.any(Number),
+    });
+    expect(of('req-200')[0]).toMatchObject({ level: 30, res: { statusCode: 200 } });
+    expect(JSON.stringify(lines)).not.toMatch(/authorization/i);
+  });
+});
+
+describe('security headers', () => {
+  it('are exactly those helmet sets for the same options, worked out once', async () => {
+    const bare = express();
+    bare.use(helmet(HELMET_OPTIONS));
+    bare.get('/x', (_req, res) => {
+      res.send('x');
+    });
+    const theirs = (await request(bare).get('/x')).headers;
+    const ours = (await t.http.get('/api/v1/health')).headers;
+    const own = new Set(['content-type', 'content-length', 'etag', 'date', 'connection', 'keep-alive']);
+    const names = Object.keys(theirs).filter((h) => !own.has(h));
+    expect(names.length).toBeGreaterThan(8);
+    for (const name of names) expect(ours[name], name).toBe(theirs[name]);
+    expect(ours['x-powered-by']).toBeUndefined();
   });
 });
