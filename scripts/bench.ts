@@ -2,7 +2,8 @@
  * `npm run bench` (also `custody bench`): every goal as a ratio to a ceiling measured in the same
  * run on this machine. Prints a table (stderr with --json, which prints the JSON result to stdout);
  * --out FILE writes the JSON result too. Sizes: --quick, or --append-events N, --verify-events N,
- * --import-rows N, --lookup-events N, --http-seconds S, --connections C; --stages http,append,…
+ * --import-rows N, --lookup-events N, --http-seconds S, --connections C, --audit-items N,
+ * --audit-single-scans N; --stages http,append,…
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,8 @@ export const QUICK_SIZES: BenchSizes = {
   lookupSeconds: 1,
   labelsSmall: 200,
   labelsLarge: 1_000,
+  auditItems: 2_000,
+  auditSingleScans: 300,
 };
 
 const SIZE_FLAGS = {
@@ -32,6 +35,8 @@ const SIZE_FLAGS = {
   'lookup-seconds': 'lookupSeconds',
   'labels-small': 'labelsSmall',
   'labels-large': 'labelsLarge',
+  'audit-items': 'auditItems',
+  'audit-single-scans': 'auditSingleScans',
 } as const satisfies Record<string, keyof BenchSizes>;
 
 export async function benchMain(argv: string[]): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendBench, appendThroughLedger } from './append';
+import { auditBench } from './audits';
 import { httpBench } from './http';
 import { itemsBench } from './items';
 import { labelsBench } from './labels';
@@ -26,6 +27,10 @@ export interface BenchSizes {
   /** Labels: the ceiling's and the first request's count, then the whole-case request's. */
   labelsSmall: number;
   labelsLarge: number;
+  /** Items on the shelves of the audited room (audits stage). */
+  auditItems: number;
+  /** Of its scans, how many are timed one per write (the rest go in batches of 1,000). */
+  auditSingleScans: number;
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -38,9 +43,11 @@ export const DEFAULT_SIZES: BenchSizes = {
   lookupSeconds: 5,
   labelsSmall: 1_000,
   labelsLarge: 67_000,
+  auditItems: 67_000,
+  auditSingleScans: 2_000,
 };
 
-export const STAGES = ['http', 'append', 'verify', 'items', 'labels'] as const;
+export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -95,6 +102,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     }
     if (stages.has('labels')) {
       metrics.push(...(await labelsBench({ dir, small: sizes.labelsSmall, large: sizes.labelsLarge, say })));
+    }
+    if (stages.has('audits')) {
+      say(`audits: a room of ${sizes.auditItems} items scanned shelf by shelf, then closed`);
+      metrics.push(
+        ...(await auditBench({ dir, items: sizes.auditItems, singleScans: sizes.auditSingleScans, say })),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
