@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * The ledger: one append-only table of events. Triggers (drizzle/*_ledger_triggers.sql) refuse
@@ -43,3 +43,20 @@ export const ledgerState = sqliteTable('ledger_state', {
   headHash: text('head_hash').notNull(),
   frontier: text('frontier').notNull(),
 });
+
+/**
+ * Complete Merkle subtrees in C2SP tlog-tiles form (height 8): the tile at `level` L, index `idx`
+ * holds `width` consecutive hashes of level-8L subtrees, 32 bytes each, in `hashes`. Level-0 tiles
+ * hold leaf hashes and are written once full; tiles above are rewritten as they grow. Derived from
+ * the events in the append's transaction, rebuildable, compared by `verify` (src/ledger/tiles.ts).
+ */
+export const merkleTiles = sqliteTable(
+  'merkle_tiles',
+  {
+    level: integer('level').notNull(),
+    idx: integer('idx').notNull(),
+    width: integer('width').notNull(),
+    hashes: blob('hashes', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);

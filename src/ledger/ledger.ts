@@ -8,6 +8,7 @@ import { type Checkpoint, ledgerOrigin, signCheckpoint } from './checkpoint';
 import { sha256Hex, ZERO_HASH } from './hash';
 import { CompactRange } from './merkle';
 import { noteKeyId, type Signer } from './signer';
+import { rebuildTiles, TileStore } from './tiles';
 import { type AppendInput, type LedgerEvent, type Projector, SYSTEM_ACTOR, type Tx } from './types';
 
 export const FORMAT_VERSION = 1;
@@ -60,6 +61,7 @@ export class Ledger {
   private readonly insertEvent: Statement;
   private readonly saveState: Statement;
   private readonly readState: Statement;
+  private readonly tiles: TileStore;
   private lastCheckpoint: Checkpoint | null;
   private readonly checkpointFile: string | null;
   private readonly checkpointEvery: number;
@@ -90,6 +92,7 @@ export class Ledger {
        frontier = excluded.frontier`,
     );
     this.readState = db.sqlite.prepare('SELECT * FROM ledger_state WHERE id = 1');
+    this.tiles = new TileStore(db);
     const state = this.readState.get() as
       | { ledger_id: string; head_seq: number; head_hash: string; frontier: string }
       | undefined;
@@ -101,6 +104,8 @@ export class Ledger {
         range: CompactRange.fromJson(state.head_seq, state.frontier),
       };
       this.checkKey();
+      // A ledger from before the tiles existed (or whose tiles were lost): rebuild them once.
+      if (!this.tiles.inStep(state.head_seq)) rebuildTiles(db);
     } else {
       this.ledgerId = randomUUID();
       this.head = { seq: 0, hash: ZERO_HASH, range: new CompactRange() };
@@ -236,6 +241,7 @@ export class Ledger {
     // In place: a unit's snapshot holds its own copy of the range (see snapshot()).
     this.head.range.appendEventHash(hash);
     this.head = { seq, hash, range: this.head.range };
+    this.tiles.afterAppend(seq);
     const event: LedgerEvent = { ...envelope, data: input.data, hash };
     for (const p of this.projectorsByType.get(event.type) ?? []) p.apply(this.db, event);
     return event;

@@ -47,7 +47,11 @@ export class CompactRange {
   }
 
   appendEventHash(eventHashHex: string): void {
-    let node = leafHash(eventHashHex);
+    this.appendLeaf(leafHash(eventHashHex));
+  }
+
+  appendLeaf(leaf: Buffer): void {
+    let node = leaf;
     for (let n = this.size; n & 1; n >>= 1) {
       const left = this.frontier.pop();
       if (!left) throw new Error('compact range is corrupt');

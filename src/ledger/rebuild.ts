@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { rebuildTiles } from './tiles';
 import type { Projector } from './types';
 import { rebuildInto, withScratchDb } from './verify';
 
@@ -23,6 +24,7 @@ export function rebuildProjections(db: Db, projectors: readonly Projector[]): nu
       db.sqlite.prepare('DETACH DATABASE rebuilt').run();
       db.sqlite.pragma('foreign_keys = ON');
     }
+    rebuildTiles(db);
     return n;
   });
 }

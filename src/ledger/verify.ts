@@ -8,8 +8,9 @@ import { type Checkpoint, ledgerOrigin, openCheckpoint } from './checkpoint';
 import { type EventRow, eventOf, hashedTextOf, iterateEventRows } from './events-read';
 import { sha256Hex, ZERO_HASH } from './hash';
 import { type CheckpointRow, checkpointFileFor } from './ledger';
-import { CompactRange } from './merkle';
+import { CompactRange, leafHash } from './merkle';
 import { publicKeyFromRaw } from './signer';
+import { TileChecker } from './tiles';
 import type { Projector } from './types';
 
 /**
@@ -36,6 +37,8 @@ export const DAMAGE_KINDS = [
   // What lives beside the ledger (VerifyOptions.checks): attached documents.
   'document_missing',
   'document_damaged',
+  // Derived Merkle tiles (src/ledger/tiles.ts) that differ from a rebuild.
+  'tile_mismatch',
 ] as const;
 export type DamageKind = (typeof DAMAGE_KINDS)[number];
 
@@ -122,6 +125,7 @@ function verifyInSnapshot(
   let prev = ZERO_HASH;
   let chainBroken = false;
   const range = new CompactRange();
+  const tiles = new TileChecker(db);
   let checkpointsChecked = 0;
   let lastHolding = 0;
   let rewritten = false;
@@ -166,7 +170,9 @@ function verifyInSnapshot(
       report({ kind: 'not_canonical', seq: row.seq, detail: 'data is not RFC 8785 canonical JSON' });
       chainBroken = true;
     }
-    range.appendEventHash(row.hash);
+    const leaf = leafHash(row.hash);
+    range.appendLeaf(leaf);
+    tiles.pushLeaf(leaf);
     prev = row.hash;
     expected += 1;
     for (const note of checkpointNotes.get(row.seq) ?? []) {
@@ -224,6 +230,7 @@ function verifyInSnapshot(
   }
 
   if (!chainBroken) for (const check of options.checks ?? []) for (const d of check(db)) report(d);
+  if (!chainBroken) for (const t of tiles.mismatches()) report({ kind: 'tile_mismatch', ...t });
 
   const doProjections = scratch !== null && !chainBroken;
   if (scratch) {

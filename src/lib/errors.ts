@@ -111,6 +111,11 @@ export const ERROR_STATUS = {
   start_beyond_sheet: 400,
   label_items_not_found: 404,
   label_items_disposed: 409,
+  // Merkle proofs and evidence bundles (src/ledger/proofs.ts, src/modules/ledger)
+  tree_size_beyond_ledger: 400,
+  seq_beyond_tree_size: 400,
+  invalid_tree_sizes: 400,
+  // checkpoint_not_found (404) is shared with reports, above.
   // Ours
   internal_error: 500,
   service_unavailable: 503,

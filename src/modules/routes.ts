@@ -7,6 +7,7 @@ import { documentRoutes } from './documents/documents.routes';
 import { itemRoutes } from './items/items.routes';
 import { labelRoutes } from './labels/labels.routes';
 import { ledgerRoutes } from './ledger/ledger.routes';
+import { proofRoutes } from './ledger/proofs.routes';
 import { locationRoutes } from './locations/locations.routes';
 import { partyRoutes } from './parties/parties.routes';
 import { reportRoutes } from './reports/reports.routes';
@@ -18,6 +19,7 @@ import { userRoutes } from './users/users.routes';
 export const routes: readonly AnyRoute[] = [
   ...ledgerRoutes,
   ...passwordRoutes, // before userRoutes: /users/me/password is not a userId
+  ...proofRoutes,
   ...userRoutes,
   ...caseRoutes,
   ...locationRoutes,

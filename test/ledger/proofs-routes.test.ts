@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { openCheckpoint } from '../../src/ledger/checkpoint';
+import {
+  checkTlogProof,
+  leafHash,
+  parseTlogProof,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../src/ledger/proofs';
+import { auth, makeTestApp } from '../helpers/app';
+import { expectProblem } from '../helpers/problem';
+
+const t = makeTestApp();
+const { ledger } = t.app.locals.ctx;
+const token = t.tokens.prosecutor;
+const hex = (s: string) => Buffer.from(s, 'hex');
+
+/** Appends `n` plain events (the tiles need hundreds). */
+function appendEvents(n: number) {
+  ledger.writeNow((tx) => {
+    for (let i = 0; i < n; i++) {
+      tx.append({ type: 'note_added', entityType: 'test', entityId: `n${i}`, actor: 'system', data: { i } });
+    }
+  });
+}
+
+appendEvents(300);
+const early = ledger.checkpoint(); // a signed size in the past
+appendEvents(400);
+
+const get = (path: string) => t.http.get(`/api/v1${path}`).set(auth(token));
+
+describe('GET /ledger/proofs/inclusion', () => {
+  it('proves an event in the head’s tree, with a signed note a client checks end to end', async () => {
+    const res = await get('/ledger/proofs/inclusion?seq=123');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ seq: 123, index: 122, treeSize: t.head() });
+    const opened = openCheckpoint(res.body.checkpoint.note, t.signer.publicKey, t.signer.publicKeyRaw);
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(opened.checkpoint.treeSize).toBe(res.body.treeSize);
+    const stored = t.app.locals.ctx.db.sqlite
+      .prepare('SELECT hash FROM events WHERE seq = 123')
+      .pluck()
+      .get();
+    expect(res.body.eventHash).toBe(stored);
+    const ok = verifyInclusion(
+      leafHash(res.body.eventHash),
+      122,
+      opened.checkpoint.treeSize,
+      res.body.proof.map(hex),
+      hex(opened.checkpoint.rootHash),
+    );
+    expect(ok).toBe(true);
+    // The tlog-proof carries the event itself and checks offline with the public key alone.
+    const checked = checkTlogProof(res.body.tlogProof, t.signer.publicKeyRaw);
+    expect(checked).toMatchObject({ ok: true, index: 122, event: { seq: 123, hash: stored } });
+  });
+
+  it('proves against an older signed checkpoint', async () => {
+    const res = await get(`/ledger/proofs/inclusion?seq=7&treeSize=${early.treeSize}`);
+    expect(res.status).toBe(200);
+    expect(res.body.checkpoint.note).toBe(early.note);
+    expect(res.body.rootHash).toBe(early.rootHash);
+    expect(
+      verifyInclusion(
+        leafHash(res.body.eventHash),
+        6,
+        early.treeSize,
+        res.body.proof.map(hex),
+        hex(early.rootHash),
+      ),
+    ).toBe(true);
+  });
+
+  it('a forged tlog-proof fails: altered path, another index, another event, another key', async () => {
+    const res = await get('/ledger/proofs/inclusion?seq=200');
+    const text: string = res.body.tlogProof;
+    const p = parseTlogProof(text);
+    const line = p.proof[2]!.toString('base64');
+    const altered = Buffer.from(p.proof[2]!);
+    altered[0]! ^= 0x80;
+    expect(checkTlogProof(text.replace(line, altered.toString('base64')), t.signer.publicKeyRaw).ok).toBe(
+      false,
+    );
+    expect(checkTlogProof(text.replace('index 199', 'index 198'), t.signer.publicKeyRaw).ok).toBe(false);
+    const event = JSON.parse(p.extra!.toString());
+    const changed = Buffer.from(JSON.stringify({ ...event, data: { i: 999 } })).toString('base64');
+    expect(checkTlogProof(text.replace(p.extra!.toString('base64'), changed), t.signer.publicKeyRaw).ok).toBe(
+      false,
+    );
+    const other = makeTestApp();
+    expect(checkTlogProof(text, other.signer.publicKeyRaw)).toMatchObject({ ok: false });
+  });
+
+  it('refuses a tree size beyond the ledger, a seq beyond the tree, an unsigned size, and zero', async () => {
+    const head = t.head();
+    const beyond = await get(`/ledger/proofs/inclusion?seq=1&treeSize=${head + 1}`);
+    expectProblem(beyond, 400, 'tree_size_beyond_ledger');
+    expect(beyond.body).toMatchObject({ treeSize: head + 1, head });
+    expectProblem(
+      await get(`/ledger/proofs/inclusion?seq=${early.treeSize + 1}&treeSize=${early.treeSize}`),
+      400,
+      'seq_beyond_tree_size',
+    );
+    expectProblem(await get(`/ledger/proofs/inclusion?seq=${head + 5}`), 400, 'seq_beyond_tree_size');
+    const unsigned = await get(`/ledger/proofs/inclusion?seq=1&treeSize=${early.treeSize - 1}`);
+    expectProblem(unsigned, 404, 'checkpoint_not_found');
+    expect(unsigned.body).toMatchObject({ treeSize: early.treeSize - 1, next: early.treeSize });
+    expectProblem(await get('/ledger/proofs/inclusion?seq=0'), 400, 'validation_failed');
+    expectProblem(await get('/ledger/proofs/inclusion?seq=1&treeSize=0'), 400, 'validation_failed');
+    expectProblem(await get('/ledger/proofs/inclusion?seq=abc'), 400, 'validation_failed');
+    expectProblem(await get('/ledger/proofs/inclusion'), 400, 'validation_failed');
+    expect(t.head()).toBe(head);
+  });
+
+  it('needs a token', async () => {
+    expectProblem(await t.http.get('/api/v1/ledger/proofs/inclusion?seq=1'), 401, 'unauthenticated');
+  });
+});
+
+describe('GET /ledger/proofs/consistency', () => {
+  it('proves the head’s tree extends an older signed checkpoint', async () => {
+    const res = await get(`/ledger/proofs/consistency?from=${early.treeSize}`);
+    expect(res.status).toBe(200);
+    expect(res.body.from).toBe(early.treeSize);
+    expect(res.body.fromCheckpoint.note).toBe(early.note);
+    const to = openCheckpoint(res.body.toCheckpoint.note, t.signer.publicKey, t.signer.publicKeyRaw);
+    expect(to.ok).toBe(true);
+    if (!to.ok) return;
+    expect(to.checkpoint.treeSize).toBe(res.body.to);
+    const proof = res.body.proof.map(hex);
+    expect(
+      verifyConsistency(early.treeSize, res.body.to, proof, hex(early.rootHash), hex(to.checkpoint.rootHash)),
+    ).toBe(true);
+    expect(
+      verifyConsistency(
+        early.treeSize,
+        res.body.to,
+        proof.slice(1),
+        hex(early.rootHash),
+        hex(to.checkpoint.rootHash),
+      ),
+    ).toBe(false);
+  });
+
+  it('answers an empty proof from a size to itself', async () => {
+    const res = await get(`/ledger/proofs/consistency?from=${early.treeSize}&to=${early.treeSize}`);
+    expect(res.status).toBe(200);
+    expect(res.body.proof).toEqual([]);
+  });
+
+  it('refuses from > to, zero, unsigned sizes and sizes beyond the ledger', async () => {
+    const head = t.head();
+    expectProblem(
+      await get(`/ledger/proofs/consistency?from=${head}&to=${early.treeSize}`),
+      400,
+      'invalid_tree_sizes',
+    );
+    expectProblem(await get('/ledger/proofs/consistency?from=0'), 400, 'validation_failed');
+    expectProblem(
+      await get(`/ledger/proofs/consistency?from=${early.treeSize - 1}`),
+      404,
+      'checkpoint_not_found',
+    );
+    expectProblem(
+      await get(`/ledger/proofs/consistency?from=1&to=${head + 1}`),
+      400,
+      'tree_size_beyond_ledger',
+    );
+    expect(t.head()).toBe(head);
+  });
+});
