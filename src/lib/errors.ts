@@ -80,6 +80,7 @@ export const ERROR_STATUS = {
   witness_in_chain_of_custody: 409,
   nothing_scanned: 409,
   disposal_not_completed: 409,
+  disposal_in_progress: 409,
   discrepancy_resolved: 409,
   document_damaged: 500,
   // Reports (issue 15, reports)

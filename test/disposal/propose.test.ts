@@ -200,7 +200,41 @@ describe('POST /disposals/:id/approve, reject, cancel', () => {
     expect((await propose(t, { items: evidenceNos })).status).toBe(201);
 
     const c = await approved(t, [(await stockedItems(t, 1)).evidenceNos[0]!]);
-    expectProblem(await act(t, c, 'cancel', {}, t.tokens.clerk), 409, 'disposal_not_pending');
+    expectProblem(await act(t, c, 'cancel', { reason: 'x' }, t.tokens.clerk), 403, 'forbidden');
+  });
+
+  it('a supervisor cancels an approved disposal with a reason, putting its items back in storage', async () => {
+    const { evidenceNos } = await stockedItems(t, 3);
+    const id = await approved(t, evidenceNos);
+    const before = t.head();
+    expectProblem(await act(t, id, 'cancel', {}), 400, 'validation_failed');
+    expect(t.head()).toBe(before);
+    const res = await act(t, id, 'cancel', { reason: 'order 2-1187/2026 set aside on appeal' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'cancelled',
+      decisionReason: 'order 2-1187/2026 set aside on appeal',
+    });
+    expect(t.head()).toBe(before + 1 + 3);
+    for (const ev of evidenceNos) {
+      const item = await t.http.get(`/api/v1/items/${ev}`).set(auth(t.tokens.clerk));
+      expect(item.body.status).toBe('in_storage');
+    }
+    const history = await t.http.get(`/api/v1/items/${evidenceNos[0]}/history`).set(auth(t.tokens.clerk));
+    expect(history.body.events.at(-1)).toMatchObject({
+      type: 'disposal_cancelled',
+      data: { disposalId: id },
+    });
+
+    const started = await approved(t, [(await stockedItems(t, 1)).evidenceNos[0]!]);
+    const items = await t.http.get(`/api/v1/disposals/${started}/items`).set(auth(t.tokens.clerk));
+    await t.http
+      .post(`/api/v1/disposals/${started}/items`)
+      .set(auth(t.tokens.clerk))
+      .send({ code: items.body.items[0].evidenceNo });
+    const mid = t.head();
+    expectProblem(await act(t, started, 'cancel', { reason: 'x' }), 409, 'disposal_in_progress');
+    expect(t.head()).toBe(mid);
   });
 
   it('answers 404 for an unknown disposal', async () => {

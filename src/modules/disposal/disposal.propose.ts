@@ -9,6 +9,7 @@ import { requireDocuments } from '../documents/documents.service';
 import type { ItemStatus } from '../items/items.enums';
 import { findItemRow, listItems } from '../items/items.service';
 import { getSeizureOfCase } from '../seizures/seizures.service';
+import { allows } from '../users/roles';
 import type { CancelBody, ProposeDisposalBody } from './disposal.contract';
 import { MAX_DISPOSAL_ITEMS } from './disposal.enums';
 import {
@@ -233,7 +234,11 @@ export function rejectDisposal(tx: Tx, disposalId: string, reason: string, actor
   return getDisposal(tx.db, d.id);
 }
 
-/** The proposer withdraws a proposal before anyone approved it. */
+/**
+ * Before approval the proposer withdraws a proposal. After approval, while nothing was scanned, a
+ * supervisor cancels it with a reason (the order was set aside): every item's authorisation is
+ * cancelled in the same transaction and it is back in storage.
+ */
 export function cancelDisposal(
   tx: Tx,
   disposalId: string,
@@ -241,15 +246,48 @@ export function cancelDisposal(
   actor: Actor,
 ): DisposalView {
   const d = getDisposalState(tx.db, disposalId);
-  requireStatus(d, ['proposed'], 'disposal_not_pending', 'cancelled');
-  if (d.proposedBy !== actor.id) {
+  requireStatus(d, ['proposed', 'approved'], 'disposal_not_pending', 'cancelled');
+  if (d.status === 'proposed' && d.proposedBy !== actor.id) {
     throw new AppError(
       'not_proposer',
       `only the user who proposed disposal ${d.id} may cancel it; a supervisor may reject it`,
-      {
-        disposalId: d.id,
-      },
+      { disposalId: d.id },
     );
+  }
+  if (d.status === 'approved') {
+    if (!allows('supervise', actor.role)) {
+      throw new AppError(
+        'forbidden',
+        `the ${actor.role} role may not cancel an approved disposal; a supervisor may`,
+        {
+          role: actor.role,
+          requires: 'supervise',
+        },
+      );
+    }
+    if (input.reason === undefined) {
+      throw new AppError(
+        'validation_failed',
+        'body reason: an approved disposal is cancelled with a reason',
+        {
+          errors: [
+            {
+              in: 'body',
+              path: 'reason',
+              message: 'required to cancel an approved disposal',
+              issue: 'custom',
+            },
+          ],
+        },
+      );
+    }
+    if (d.scannedCount > 0) {
+      throw new AppError(
+        'disposal_in_progress',
+        `${d.scannedCount} item(s) of disposal ${d.id} were already recorded at the site: complete it instead`,
+        { disposalId: d.id, scanned: d.scannedCount },
+      );
+    }
   }
   tx.append({
     type: 'disposal_cancelled',
@@ -258,5 +296,16 @@ export function cancelDisposal(
     actor: actor.id,
     data: input.reason === undefined ? {} : { reason: input.reason },
   });
+  if (d.status === 'approved') {
+    for (const item of batchItems(tx.db, d.id)) {
+      appendItemEvent({
+        tx,
+        evidenceNo: item.evidence_no,
+        type: 'disposal_cancelled',
+        actor,
+        data: { disposalId: d.id, reason: input.reason as string },
+      });
+    }
+  }
   return getDisposal(tx.db, d.id);
 }

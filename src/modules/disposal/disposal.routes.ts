@@ -149,11 +149,14 @@ export const disposalRoutes = [
     permission: 'disposal:propose',
     tags,
     summary: 'Cancel a disposal',
-    description: 'By the proposer (403 `not_proposer` for anyone else), before it is approved.',
+    description:
+      'Before approval, by the proposer (403 `not_proposer` for anyone else). After approval, by a supervisor with a ' +
+      '`reason` (the order was set aside), while no item was recorded at the site (409 `disposal_in_progress`): ' +
+      'every item’s `disposal_cancelled` is recorded in the same transaction and it is back in storage.',
     params: DisposalParams,
     body: CancelBody,
     response: one,
-    errors: ['disposal_not_found', 'disposal_not_pending', 'not_proposer'],
+    errors: ['disposal_not_found', 'disposal_not_pending', 'not_proposer', 'disposal_in_progress'],
     handler: ({ app, params, body, user }) =>
       app.ledger.write((tx) => cancelDisposal(tx, params.disposalId, body, user)),
   }),
