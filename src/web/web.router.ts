@@ -12,6 +12,7 @@ import { dashboardPage } from './pages/dashboard';
 import { disposalPage, disposalsPage } from './pages/disposals';
 import { intakePage } from './pages/intake';
 import { itemPage } from './pages/item';
+import { labelsPage } from './pages/labels';
 import { locationPage, locationsPage } from './pages/locations';
 import { scanPage } from './pages/scan';
 import { signInRoutes } from './pages/signin';
@@ -49,6 +50,7 @@ export function webRouter(ctx: AppContext): Router {
   page('/disposals', disposalsPage);
   page('/disposals/:disposalId', disposalPage);
   page('/audits', auditsPage);
+  page('/labels', labelsPage);
   page('/audits/:id', auditPage);
   r.post('/account/language', session, express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
     const p = res.locals.page as PageLocals;

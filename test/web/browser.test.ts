@@ -166,6 +166,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', () => {
     await expect.poll(() => page.locator('#done-list li').count()).toBe(3);
     expect(t.head()).toBe(head + 3);
     const imported = await page.locator('#done-list a').allTextContents();
+    // Print their labels in one click: the link is a PDF of exactly these items.
+    await page.locator('#label-format').selectOption('a4-l7163');
+    const href = await page.locator('#print-labels').getAttribute('href');
+    expect(href).toContain('format=a4-l7163');
+    const pdf = await page.request.get(base + href!);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await page.screenshot({ path: join(SCREENS, 'intake-done-ru.png'), fullPage: true });
 
     await page.goto(`${base}/scan`);
@@ -185,6 +192,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', () => {
     await expect.poll(() => page.locator('#scan-feedback').getAttribute('class')).toContain('f-ok');
     await scan(evs[1]!.toLowerCase());
     await expect.poll(() => page.locator('#scan-feedback').getAttribute('class')).toContain('f-duplicate');
+    await scan('EV2699999998'); // the right check digit, but no such item
+    await expect.poll(() => page.locator('#scan-feedback').textContent()).toContain('Неизвестный предмет');
+    await scan('EV2600000015'); // a mistyped check digit
+    await expect.poll(() => page.locator('#scan-feedback').textContent()).toContain('контрольная цифра');
     await scan('%%garbage##');
     await expect.poll(() => page.locator('#scan-feedback').getAttribute('class')).toContain('f-error');
     await scan(imported[0]!); // printed form, not yet received: it will be received here
@@ -335,6 +346,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', () => {
         ['account', '/account'],
         ['disposals', '/disposals'],
         ['audits', '/audits'],
+        ['labels', `/labels?caseId=${where.caseId}`],
       ];
       for (const [name, path] of pages) {
         await page.goto(base + path);

@@ -53,6 +53,8 @@ describe('every main page, in every language', () => {
     '/account',
     '/disposals',
     '/audits',
+    '/labels',
+    `/labels?items=${ev}`,
   ];
   it.each(LANGS)('renders in %s with no untranslated key', async (lang) => {
     const agent = agents.clerk!;

@@ -12,7 +12,8 @@ const csvMsg = document.getElementById('csv-msg')!;
 const preview = document.getElementById('csv-preview')!;
 const doneMsg = document.getElementById('done-msg')!;
 const doneList = document.getElementById('done-list')!;
-const printBtn = document.getElementById('print-labels') as HTMLButtonElement | null;
+const printLink = document.getElementById('print-labels') as HTMLAnchorElement | null;
+const labelFormat = document.getElementById('label-format') as HTMLSelectElement | null;
 
 let checkedText: string | null = null;
 
@@ -221,15 +222,17 @@ function done(evs: string[]) {
     .slice(-200)
     .map((e) => `<li><a class="mono" href="/items/${e}">${printed(e)}</a></li>`)
     .join('');
-  if (printBtn) printBtn.disabled = false;
+  updatePrintLink();
 }
 
-printBtn?.addEventListener('click', () => {
-  if (!registered.length) return;
-  const format = (document.getElementById('label-format') as HTMLSelectElement | null)?.value;
-  const q = new URLSearchParams({ items: registered.join(',') });
-  if (format) q.set('format', format);
-  window.open(`/api/v1/labels/items.pdf?${q}`, '_blank');
-});
+/** One click prints the session's labels: a PDF of every item registered here, on the chosen stock. */
+function updatePrintLink() {
+  if (!printLink || !registered.length) return;
+  const q = new URLSearchParams({ items: registered.join(','), format: labelFormat?.value ?? '4x2' });
+  printLink.href = `/api/v1/labels/items.pdf?${q}`;
+  printLink.classList.remove('disabled');
+  printLink.removeAttribute('aria-disabled');
+}
+labelFormat?.addEventListener('change', updatePrintLink);
 
 if (caseSelect.value && !seizureSelect.options.length) void loadSeizures();

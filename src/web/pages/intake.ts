@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors';
 import { listCases } from '../../modules/cases/cases.service';
 import { ITEM_CATEGORIES } from '../../modules/items/items.enums';
+import { LABEL_FORMATS } from '../../modules/labels/labels.formats';
 import { LEGAL_GROUNDS, SITE_OUTCOMES } from '../../modules/seizures/seizures.enums';
 import { seizuresOfCase } from '../../modules/seizures/seizures.service';
 import { allows } from '../../modules/users/roles';
@@ -88,7 +89,13 @@ export const intakePage: PageHandler = (req, { i, session }, ctx) => {
   <h2><span class="step-no">3</span> ${i.t('intake.doneStep')}</h2>
   <div id="done-msg" role="status" aria-live="polite"><p class="muted">${i.t('intake.nothingYet')}</p></div>
   <div class="actions">
-    ${hasApi('/labels/items') ? html`<button type="button" class="btn primary" id="print-labels" disabled>${i.t('intake.printLabels')}</button>` : ''}
+    ${
+      hasApi('/labels/items')
+        ? html`<label for="label-format">${i.t('intake.labelFormat')}</label>
+    <select id="label-format">${LABEL_FORMATS.map((f) => html`<option value="${f}">${i.t(`labelFormat.${f}` as MessageKey)}</option>`)}</select>
+    <a class="btn primary disabled" id="print-labels" aria-disabled="true" target="_blank" href="#">${i.t('intake.printLabels')}</a>`
+        : ''
+    }
   </div>
   <ul id="done-list" class="ev-list"></ul>
 </li>

@@ -149,7 +149,7 @@ export const itemPage: PageHandler = (req, { i, session }, ctx) => {
   const reportHref = hasApi('/items/:evidenceNo/custody-report')
     ? `/api/v1/items/${item.evidenceNo}/custody-report.pdf`
     : null;
-  const labelHref = hasApi('/items/:evidenceNo/label') ? `/api/v1/items/${item.evidenceNo}/label.png` : null;
+  const labelHref = hasApi('/items/:evidenceNo/label') ? `/labels?items=${item.evidenceNo}` : null;
   const row = (key: MessageKey, value: SafeHtml | string | null | undefined) =>
     html`<tr><th scope="row">${i.t(key)}</th><td>${value === null || value === undefined || value === '' ? '—' : value}</td></tr>`;
   const body = html`
@@ -157,7 +157,7 @@ export const itemPage: PageHandler = (req, { i, session }, ctx) => {
 <p class="actions">
   <a class="btn" href="/cases/${item.caseId}">${i.t('item.toCase')}</a>
   ${reportHref ? html`<a class="btn" href="${reportHref}" download data-testid="custody-report">${i.t('item.custodyReport')}</a>` : ''}
-  ${labelHref ? html`<a class="btn" href="${labelHref}" target="_blank">${i.t('item.label')}</a>` : ''}
+  ${labelHref ? html`<a class="btn" href="${labelHref}" id="item-label">${i.t('item.label')}</a>` : ''}
 </p>
 <div class="grid2">
 <section class="panel"><h2>${i.t('item.details')}</h2><table class="kv">
