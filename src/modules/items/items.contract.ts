@@ -140,7 +140,7 @@ export type ItemSort = (typeof ITEM_SORTS)[number];
 export const ItemListQuery = PageQuery.extend({
   q: z.string().trim().max(200).optional().openapi({
     description:
-      'Evidence number (either form, or its start: EV-26-00671), serial number (exact or start), or text in make/model',
+      'Evidence number (either form, or its start: EV-26-00671), serial number (exact or start), or words (each by its start, any case) of make, model, serial number, seal number and description',
   }),
   caseId: z.string().max(100).optional(),
   seizureId: z.string().max(100).optional(),

@@ -45,6 +45,21 @@ const SORT_KEYS: Record<string, string> = {
 const FULL_EV = /^EV-?\d{2}-?\d{7}-?\d$/;
 const EV_PREFIX = /^EV[-\d]*$/;
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const MAX_WORDS = 12;
+
+/**
+ * The FTS5 query for free text: each word (letters and digits, as the unicode61 tokenizer splits
+ * them) quoted and matched by its start, all of them required. Quoting keeps FTS5's own syntax
+ * (AND, NEAR, *, ^, column filters) out of a user's text. Null when the text has no word.
+ */
+export function textQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}\p{M}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, MAX_WORDS)
+    .map((w) => `"${w}"*`)
+    .join(' ');
+}
 
 /**
  * Keyset pagination on (sort key, registered_seq): an item registered while a client pages
@@ -65,13 +80,18 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
       params.evFrom = prefix;
       params.evTo = `${prefix}:`; // ':' sorts right after '9'
     } else {
+      // A serial number exactly or by its start (keys as printed, with their dashes), or words.
+      const words = textQuery(q.q);
       where.push(
-        `(i.serial_number = @q OR i.serial_number LIKE @qStart ESCAPE '\\'
-          OR (coalesce(i.make, '') || ' ' || coalesce(i.model, '')) LIKE @qAny ESCAPE '\\')`,
+        `(i.serial_number = @q OR i.serial_number LIKE @qStart ESCAPE '\\'${
+          words
+            ? ' OR i.registered_seq IN (SELECT rowid FROM items_search WHERE items_search MATCH @words)'
+            : ''
+        })`,
       );
       params.q = q.q;
       params.qStart = `${likeEscape(q.q)}%`;
-      params.qAny = `%${likeEscape(q.q)}%`;
+      if (words) params.words = words;
     }
   }
   for (const [name, column] of EQUALS) {
