@@ -245,6 +245,7 @@ export const HistorySchema = z
     printed: z.string(),
     status: z.enum(ITEM_STATUSES),
     events: z.array(HistoryEntrySchema),
+    nextCursor: z.string().nullable().openapi({ description: 'The next page of events, or null' }),
   })
   .openapi('ItemHistory');
 

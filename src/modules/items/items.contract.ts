@@ -149,7 +149,7 @@ export const ItemListQuery = PageQuery.extend({
   locationCode: z.string().trim().max(40).optional().openapi({
     description: 'Items at this location or anywhere inside it (either form of the code)',
   }),
-  custodian: z.string().max(100).optional().openapi({ description: 'Custodian user id' }),
+  custodian: z.string().max(100).optional().openapi({ description: 'Custodian: user id or username' }),
   holder: z.string().max(100).optional().openapi({ description: 'Holding party id' }),
   checkedOut: BooleanQuery.optional(),
   overdue: BooleanQuery.optional().openapi({ description: 'true: checked out and past its due date' }),

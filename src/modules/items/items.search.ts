@@ -5,6 +5,7 @@ import { pageOf } from '../../lib/contract';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
 import { LABEL_PRINTED_SQL } from '../labels/labels.prints';
+import { findUser } from '../users/users.service';
 import type { ItemSort } from './items.contract';
 import type { ItemCategory, ItemStatus } from './items.enums';
 import { toView, VIEW_SELECT, type ViewRow } from './items.view';
@@ -61,6 +62,17 @@ export function textQuery(text: string): string | null {
     .join(' ');
 }
 
+/** A custodian named by user id or username (404 user_not_found for neither). */
+function custodianId(db: Db, idOrUsername: string): string {
+  const user = findUser(db, idOrUsername);
+  if (!user) {
+    throw new AppError('user_not_found', `no user "${idOrUsername}" (a user id or username)`, {
+      field: 'custodian',
+    });
+  }
+  return user.id;
+}
+
 /**
  * Keyset pagination on (sort key, registered_seq): an item registered while a client pages
  * through sorts after every page it has seen (in ascending order) or before them (descending),
@@ -95,7 +107,7 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
     }
   }
   for (const [name, column] of EQUALS) {
-    const value = q[name];
+    const value = name === 'custodian' && q.custodian ? custodianId(db, q.custodian) : q[name];
     if (value) {
       where.push(`${column} = @${name}`);
       params[name] = value;
