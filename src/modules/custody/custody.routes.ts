@@ -27,6 +27,7 @@ const EVENT_ERRORS = [
   'user_disabled',
   'due_in_past',
   'invalid_currency',
+  'as_of_in_future',
   'correction_target_invalid',
   'occurred_before_seizure',
   'occurred_before_registration',

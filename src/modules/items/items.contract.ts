@@ -169,7 +169,13 @@ export const RowErrorSchema = z
     line: z
       .number()
       .int()
-      .openapi({ description: 'CSV: line in the file (the header is line 1); JSON: row number from 1' }),
+      .optional()
+      .openapi({ description: 'CSV: the line in the file (the header is line 1)' }),
+    index: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'JSON: the row’s index in the array (from 0)' }),
     column: z.string().nullable(),
     message: z.string(),
   })

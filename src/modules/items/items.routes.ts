@@ -30,7 +30,7 @@ serial number that the case already holds for the same make and model. Unknown c
 cells a spreadsheet would run as a formula (\`=\`, \`@\`, \`+\`/\`-\` followed by text, a leading tab)
 and bytes that are not UTF-8 are refused. At most 100,000 rows.
 
-**JSON**: an array of \`ImportItemRow\` objects; \`line\` in errors is the row number from 1.`;
+**JSON**: an array of \`ImportItemRow\` objects; errors name a row by its array \`index\` (from 0).`;
 
 export const itemRoutes = [
   defineRoute({
