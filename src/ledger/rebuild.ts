@@ -19,6 +19,17 @@ export function rebuildProjections(db: Db, projectors: readonly Projector[]): nu
         for (const t of [...tables].reverse()) db.sqlite.prepare(`DELETE FROM main."${t}"`).run();
         for (const t of tables)
           db.sqlite.prepare(`INSERT INTO main."${t}" SELECT * FROM rebuilt."${t}"`).run();
+        for (const t of projectors.flatMap((p) => p.derived ?? [])) {
+          const columns = (db.sqlite.prepare(`PRAGMA main.table_info("${t}")`).all() as { name: string }[])
+            .map((c) => `"${c.name}"`)
+            .join(', ');
+          db.sqlite.prepare(`DELETE FROM main."${t}"`).run();
+          db.sqlite
+            .prepare(
+              `INSERT INTO main."${t}" (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuilt."${t}"`,
+            )
+            .run();
+        }
       })();
     } finally {
       db.sqlite.prepare('DETACH DATABASE rebuilt').run();

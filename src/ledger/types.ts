@@ -38,6 +38,11 @@ export interface Projector {
   name: string;
   /** The tables it owns, compared by `rebuild-projections --check` and `verify`. */
   tables: readonly string[];
+  /**
+   * Tables whose rowid carries meaning (a full-text index keyed by an item's seq): `verify`
+   * compares them with their rowid, and a rebuild copies them with it.
+   */
+  derived?: readonly string[];
   /** Event types it handles. */
   types: readonly string[];
   apply(db: Db, event: LedgerEvent): void;

@@ -429,11 +429,17 @@ function rebuildAndCompare(db: Db, scratch: Db, projectors: readonly Projector[]
   rebuildInto(db, scratch, projectors);
   scratch.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const found: Damage[] = [];
-  for (const table of projectors.flatMap((p) => p.tables)) {
+  const compared = projectors.flatMap((p) => [
+    ...p.tables.map((table) => ({ table, columns: '*' })),
+    // A derived table's rowid is what ties it to its rows (an index's document ids).
+    ...(p.derived ?? []).map((table) => ({ table, columns: 'rowid, *' })),
+  ]);
+  for (const { table, columns } of compared) {
+    const select = (schema: string) => `SELECT ${columns} FROM ${schema}."${table}"`;
     const diff = db.sqlite
       .prepare(
-        `SELECT (SELECT count(*) FROM (SELECT * FROM main."${table}" EXCEPT SELECT * FROM rebuilt."${table}")) AS extra,
-                (SELECT count(*) FROM (SELECT * FROM rebuilt."${table}" EXCEPT SELECT * FROM main."${table}")) AS missing`,
+        `SELECT (SELECT count(*) FROM (${select('main')} EXCEPT ${select('rebuilt')})) AS extra,
+                (SELECT count(*) FROM (${select('rebuilt')} EXCEPT ${select('main')})) AS missing`,
       )
       .get() as { extra: number; missing: number };
     if (diff.extra || diff.missing) {

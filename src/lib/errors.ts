@@ -47,12 +47,13 @@ export const ERROR_STATUS = {
   party_not_found: 404,
   method_not_allowed: 405,
   // State
-  // Domain (issue 13): time order of an item's events, closed cases, the last admin
+  // Domain (issue 13): time order of an item's events, closed cases, the last admin, asOf
   occurred_before_seizure: 409,
   occurred_before_registration: 409,
   occurred_before_previous_event: 409,
   case_closed: 409,
   last_admin: 409,
+  as_of_in_future: 400,
   username_taken: 409,
   duplicate_case_number: 409,
   duplicate_serial: 409,

@@ -385,6 +385,7 @@ describe('refusals write nothing', () => {
       'invalid_transition',
     );
     expect(res.body).toMatchObject({ currentStatus: 'checked_out', eventType: 'moved', evidenceNo: ev });
+    expect(res.body.detail).toMatch(/^A checked-out item cannot be moved; allowed: /);
     expect(res.body.allowedTypes).toEqual(expect.arrayContaining(['returned', 'note', 'correction']));
     expect(res.body.allowedTypes).not.toContain('moved');
   });
@@ -402,7 +403,13 @@ describe('refusals write nothing', () => {
   it('refuses moving or checking out an item not yet received', async () => {
     const ev = await makeItem(t);
     const shelf = await makeShelf(t);
-    await expectRefused(ev, { type: 'moved', locationCode: shelf.code }, 409, 'invalid_transition');
+    const moved = await expectRefused(
+      ev,
+      { type: 'moved', locationCode: shelf.code },
+      409,
+      'invalid_transition',
+    );
+    expect(moved.body.detail).toMatch(/^An item not yet received cannot be moved; /);
     await expectRefused(
       ev,
       { type: 'returned', locationCode: shelf.code, condition: 'ok', seal: 'intact' },

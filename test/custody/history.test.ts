@@ -165,3 +165,39 @@ describe('verify after a realistic sequence', () => {
     expect(result.projectionsChecked).toBe(true);
   });
 });
+
+describe('GET /items/:evidenceNo/history pages with limit and cursor', () => {
+  it('walks every event once, and a correction is listed on the page of the event it corrects', async () => {
+    const ev = await makeItem(t);
+    const notes: number[] = [];
+    for (let i = 0; i < 4; i++) notes.push((await record(t, ev, { type: 'note', text: `note ${i}` })).seq);
+    const fix = await record(
+      t,
+      ev,
+      { type: 'correction', corrects: notes[0]!, reason: 'typo', fields: { text: 'note zero' } },
+      'supervisor',
+    );
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string | number> = cursor ? { limit: 2, cursor } : { limit: 2 };
+      const res = await t.http.get(`/api/v1/items/${ev}/history`).query(query).set(auth(t.tokens.prosecutor));
+      expect(res.status).toBe(200);
+      const events = res.body.events as { seq: number; correctedBy: number[] }[];
+      sizes.push(events.length);
+      seen.push(...events.map((e) => e.seq));
+      const corrected = events.find((e) => e.seq === notes[0]);
+      if (corrected) expect(corrected.correctedBy).toEqual([fix.seq]);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(sizes).toEqual([2, 2, 2]);
+    expect(seen).toHaveLength(6);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expectProblem(
+      await t.http.get(`/api/v1/items/${ev}/history?cursor=nope`).set(auth(t.tokens.prosecutor)),
+      400,
+      'invalid_cursor',
+    );
+  });
+});

@@ -29,7 +29,7 @@ describe('migrations', () => {
     expect(`${run.stdout}${run.stderr}`).toMatch(/No schema changes/);
   });
 
-  it('apply to a fresh file, twice without harm, with the ledger triggers in place', () => {
+  it('apply to a fresh file, twice without harm, with the ledger and search triggers in place', () => {
     const path = join(tempDir(), 'fresh.db');
     openDb(path).sqlite.close();
     const db = openDb(path);
@@ -41,6 +41,7 @@ describe('migrations', () => {
       { name: 'checkpoints_no_update' },
       { name: 'events_no_delete' },
       { name: 'events_no_update' },
+      { name: 'items_search_update' },
     ]);
     expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);

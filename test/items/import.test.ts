@@ -253,7 +253,7 @@ describe('POST /items/import (CSV)', () => {
     const res = await postCsv(t, where, csv);
     expectProblem(res, 409, 'duplicate_serial');
     expect(res.body.errors).toEqual([
-      { line: 3, column: 'serial', message: expect.stringContaining('also on line 2') },
+      { line: 3, column: 'serial', message: expect.stringContaining('also at line 2') },
       { line: 4, column: 'serial', message: expect.stringContaining(stored.evidenceNo) },
     ]);
     expect(t.head()).toBe(before);
@@ -354,7 +354,7 @@ describe('POST /items/import (JSON)', () => {
     expect(res.body.count).toBe(2);
   });
 
-  it('lists every bad row by its number, and writes nothing', async () => {
+  it('lists every bad row by its array index (from 0), and writes nothing', async () => {
     const where = await makeCaseWithSeizure(t);
     const before = t.head();
     const res = await post(where, [
@@ -365,13 +365,27 @@ describe('POST /items/import (JSON)', () => {
       'not an object',
     ]);
     expectProblem(res, 400, 'import_rows_invalid');
-    expect(res.body.errors.map((e: { line: number; column: string | null }) => [e.line, e.column])).toEqual([
-      [2, 'quantity'],
-      [3, 'quantity'],
-      [4, null],
-      [5, null],
-    ]);
+    expect(res.body.errors.map((e: { index: number; column: string | null }) => [e.index, e.column])).toEqual(
+      [
+        [1, 'quantity'],
+        [2, 'quantity'],
+        [3, null],
+        [4, null],
+      ],
+    );
+    expect(res.body.errors.some((e: object) => 'line' in e)).toBe(false);
+    expect(res.body.detail).toContain('first: index 1');
     expect(t.head()).toBe(before);
+  });
+
+  it('names a repeated serial by the index it repeats', async () => {
+    const where = await makeCaseWithSeizure(t);
+    const row = { category: 'asic_miner', make: 'Bitmain', model: 'S9', serialNumber: 'S9-REPEAT' };
+    const res = await post(where, [row, { category: 'psu' }, row]);
+    expectProblem(res, 409, 'duplicate_serial');
+    expect(res.body.errors).toEqual([
+      { index: 2, column: 'serial', message: expect.stringContaining('is also at index 0') },
+    ]);
   });
 
   it('refuses an object instead of an array, and an empty array', async () => {

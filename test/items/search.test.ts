@@ -154,6 +154,11 @@ describe('GET /items: filters', () => {
     const custodians = numbers(await search(`caseId=${c.caseId}&custodian=${t.userIds.clerk}`));
     expect(custodians).toEqual(expect.arrayContaining([a.evidenceNo, e.evidenceNo]));
     expect(custodians).not.toContain(d.evidenceNo);
+    // A user is named by id or by username alike; neither is 404 user_not_found.
+    expect(numbers(await search(`caseId=${c.caseId}&custodian=clerk1`))).toEqual(custodians);
+    const nobody = await t.http.get('/api/v1/items?custodian=nobody.here').set(clerk);
+    expectProblem(nobody, 404, 'user_not_found');
+    expect(nobody.body.field).toBe('custodian');
 
     // two days later the court has not returned it
     t.setNow(new Date(Date.now() + 2 * 86_400_000));

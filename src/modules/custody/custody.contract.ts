@@ -15,6 +15,9 @@ export type ValuationMethod = (typeof VALUATION_METHODS)[number];
 
 export const SEAL_STATES = ['intact', 'broken'] as const;
 
+/** The earliest valuation date taken: older dates are typing mistakes (0001, 1022 for 2022). */
+export const EARLIEST_AS_OF = '1990-01-01';
+
 /** The largest amount in minor units: integers above this lose precision in JSON readers. */
 export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
 
@@ -128,7 +131,11 @@ export const ValuedEvent = z
     }),
     method: z.enum(VALUATION_METHODS),
     appraiser: text(200),
-    asOf: IsoDateSchema.openapi({ description: 'The date the value holds for' }),
+    asOf: IsoDateSchema.refine((d) => d >= EARLIEST_AS_OF, {
+      message: `asOf must be ${EARLIEST_AS_OF} or later`,
+    }).openapi({
+      description: `The date the value holds for: from ${EARLIEST_AS_OF}, and not after the day it is recorded (400 as_of_in_future)`,
+    }),
     occurredAt,
     documents,
   })
@@ -245,6 +252,7 @@ export const HistorySchema = z
     printed: z.string(),
     status: z.enum(ITEM_STATUSES),
     events: z.array(HistoryEntrySchema),
+    nextCursor: z.string().nullable().openapi({ description: 'The next page of events, or null' }),
   })
   .openapi('ItemHistory');
 

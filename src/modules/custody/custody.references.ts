@@ -83,6 +83,10 @@ export function normalize(
       if (input.partyId !== undefined) partyOf(db, input.partyId, lookups);
       return data;
     case 'valued':
+      // A day ahead of UTC covers every time zone's today (UTC+14 at most).
+      if (!forCorrection && input.asOf > new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)) {
+        throw new AppError('as_of_in_future', `asOf ${input.asOf} is after today`, { field: 'asOf' });
+      }
       if (!/^[A-Z]{3}$/.test(input.currency) || !isCurrency(input.currency)) {
         throw new AppError(
           'invalid_currency',

@@ -1,5 +1,5 @@
 import { defineRoute } from '../../http/route';
-import { EvidenceNoParams } from '../../lib/contract';
+import { EvidenceNoParams, PageQuery } from '../../lib/contract';
 import { recordBatch } from './custody.batch';
 import {
   BatchBody,
@@ -27,6 +27,7 @@ const EVENT_ERRORS = [
   'user_disabled',
   'due_in_past',
   'invalid_currency',
+  'as_of_in_future',
   'correction_target_invalid',
   'occurred_before_seizure',
   'occurred_before_registration',
@@ -60,11 +61,12 @@ export const custodyRoutes = [
     tags,
     summary: 'Show an item’s custody history',
     description:
-      'Every event of the item in ledger order, with who recorded it. Corrections refer to the seq they correct.',
+      'The item’s events in ledger order, with who recorded them, a page at a time (`limit`, `cursor`; `events` and `nextCursor`). Corrections refer to the seq they correct; each event lists the corrections of it in `correctedBy`.',
     params: EvidenceNoParams,
+    query: PageQuery,
     response: { status: 200, description: 'The history', schema: HistorySchema },
-    errors: ['invalid_evidence_number', 'invalid_check_digit', 'item_not_found'],
-    handler: ({ app, params }) => itemHistory(app.db, params.evidenceNo),
+    errors: ['invalid_evidence_number', 'invalid_check_digit', 'item_not_found', 'invalid_cursor'],
+    handler: ({ app, params, query }) => itemHistory(app.db, params.evidenceNo, query),
   }),
   defineRoute({
     method: 'post',

@@ -2,6 +2,7 @@ import type { EventData, Tx } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
 import { checkNotBefore, checkOccurredAt } from '../../lib/time';
 import { requireDocuments } from '../documents/documents.service';
+import type { ItemStatus } from '../items/items.enums';
 import { allows } from '../users/roles';
 import type { AuthUser } from '../users/users.service';
 import type { CustodyEventInput } from './custody.contract';
@@ -80,14 +81,49 @@ export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<
   };
 }
 
+/** An item in each status, in words. */
+const ITEM_IN: Record<ItemStatus, string> = {
+  registered: 'an item not yet received',
+  in_storage: 'an item in storage',
+  checked_out: 'a checked-out item',
+  missing: 'a missing item',
+  disposal_authorised: 'an item authorised for disposal',
+  destroyed: 'a destroyed item',
+  sold: 'a sold item',
+  released: 'an item released to its owner',
+  transferred_out: 'an item transferred to another agency',
+};
+
+/** What each event does to an item, in words ("… cannot be checked out"). */
+const DONE: Record<ItemEventType, string> = {
+  received: 'received',
+  moved: 'moved',
+  transferred: 'transferred to another custodian',
+  checked_out: 'checked out',
+  returned: 'returned',
+  seal_changed: 'resealed',
+  examined: 'examined',
+  valued: 'valued',
+  note: 'given a note',
+  correction: 'corrected',
+  reported_missing: 'reported missing',
+  disposal_authorised: 'authorised for disposal',
+  disposal_cancelled: 'have its disposal cancelled',
+  destroyed: 'destroyed',
+  sold: 'sold',
+  released: 'released',
+  transferred_to_agency: 'transferred to another agency',
+};
+
 function checkTransition(state: CustodyState, type: ItemEventType): void {
   if (nextStatus(state.status, type)) return;
   const allowed = allowedTypes(state.status).filter((t) =>
     (CUSTODY_EVENT_TYPES as readonly string[]).includes(t),
   );
+  const said = ITEM_IN[state.status];
   throw new AppError(
     'invalid_transition',
-    `a ${state.status.replace(/_/g, ' ')} item cannot be ${type.replace(/_/g, ' ')}; allowed: ${allowed.join(', ')}`,
+    `${said[0]!.toUpperCase()}${said.slice(1)} cannot be ${DONE[type]}; allowed: ${allowed.join(', ')}`,
     { evidenceNo: state.evidenceNo, eventType: type, currentStatus: state.status, allowedTypes: allowed },
   );
 }

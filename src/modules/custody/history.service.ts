@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
+import { afterKey, keyPage } from '../../lib/cursor';
 import { labelPrintRows } from '../labels/labels.prints';
 import { userNames } from '../users/users.service';
 import { getCustodyState } from './custody.state';
@@ -26,24 +27,34 @@ interface Row {
 }
 
 /**
- * Every event of one item in ledger order, with the actors' display names. A correction names the
- * seq it corrects, and the corrected event lists the corrections that follow it: nothing is edited.
+ * The events of one item in ledger order, with the actors' display names; a page of them when
+ * `page` is given (GET /items/{evidenceNo}/history), all of them otherwise (reports, the web page).
+ * A correction names the seq it corrects, and the corrected event lists the corrections that
+ * follow it, on whichever page they are: nothing is edited.
  */
-export function itemHistory(db: Db, evidenceNoText: string) {
+export function itemHistory(
+  db: Db,
+  evidenceNoText: string,
+  page?: { limit: number; cursor?: string | undefined },
+) {
   const state = getCustodyState(db, evidenceNoText);
+  const after = afterKey(page?.cursor);
   const rows = prepared(
     db,
     `SELECT seq, type, occurred_at, recorded_at, actor, data FROM events
-       WHERE entity_type = 'item' AND entity_id = ? ORDER BY seq`,
-  ).all(state.evidenceNo) as Row[];
+       WHERE entity_type = 'item' AND entity_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  ).all(state.evidenceNo, after, page ? page.limit + 1 : -1) as Row[];
   // Label print jobs name many items in one event; they show in each item's history too.
-  rows.push(...labelPrintRows(db, state.evidenceNo));
+  rows.push(...labelPrintRows(db, state.evidenceNo).filter((r) => r.seq > after));
   rows.sort((a, b) => a.seq - b.seq);
+  const { items, nextCursor } = page
+    ? keyPage(rows, page.limit, (r) => r.seq)
+    : { items: rows, nextCursor: null };
   const names = userNames(
     db,
-    rows.map((r) => r.actor),
+    items.map((r) => r.actor),
   );
-  const events: HistoryEntry[] = rows.map((r) => {
+  const events: HistoryEntry[] = items.map((r) => {
     const data = JSON.parse(r.data) as Record<string, unknown>;
     const entry: HistoryEntry = {
       seq: r.seq,
@@ -59,6 +70,24 @@ export function itemHistory(db: Db, evidenceNoText: string) {
     return entry;
   });
   const bySeq = new Map(events.map((e) => [e.seq, e]));
-  for (const e of events) if (e.corrects !== undefined) bySeq.get(e.corrects)?.correctedBy.push(e.seq);
-  return { evidenceNo: state.evidenceNo, printed: state.parsed.printed, status: state.status, events };
+  for (const c of correctionsOf(db, state.evidenceNo)) bySeq.get(c.corrects)?.correctedBy.push(c.seq);
+  return {
+    evidenceNo: state.evidenceNo,
+    printed: state.parsed.printed,
+    status: state.status,
+    events,
+    nextCursor,
+  };
+}
+
+/** Every correction of the item: which seq corrects which (an item has few). */
+function correctionsOf(db: Db, evidenceNo: string): { seq: number; corrects: number }[] {
+  const rows = prepared(
+    db,
+    `SELECT seq, data FROM events WHERE entity_type = 'item' AND entity_id = ? AND type = 'item_correction' ORDER BY seq`,
+  ).all(evidenceNo) as { seq: number; data: string }[];
+  return rows.flatMap((r) => {
+    const corrects = (JSON.parse(r.data) as { corrects?: unknown }).corrects;
+    return typeof corrects === 'number' ? [{ seq: r.seq, corrects }] : [];
+  });
 }

@@ -140,7 +140,7 @@ export type ItemSort = (typeof ITEM_SORTS)[number];
 export const ItemListQuery = PageQuery.extend({
   q: z.string().trim().max(200).optional().openapi({
     description:
-      'Evidence number (either form, or its start: EV-26-00671), serial number (exact or start), or text in make/model',
+      'Evidence number (either form, or its start: EV-26-00671), serial number (exact or start), or words (each by its start, any case) of make, model, serial number, seal number and description',
   }),
   caseId: z.string().max(100).optional(),
   seizureId: z.string().max(100).optional(),
@@ -149,7 +149,7 @@ export const ItemListQuery = PageQuery.extend({
   locationCode: z.string().trim().max(40).optional().openapi({
     description: 'Items at this location or anywhere inside it (either form of the code)',
   }),
-  custodian: z.string().max(100).optional().openapi({ description: 'Custodian user id' }),
+  custodian: z.string().max(100).optional().openapi({ description: 'Custodian: user id or username' }),
   holder: z.string().max(100).optional().openapi({ description: 'Holding party id' }),
   checkedOut: BooleanQuery.optional(),
   overdue: BooleanQuery.optional().openapi({ description: 'true: checked out and past its due date' }),
@@ -169,7 +169,13 @@ export const RowErrorSchema = z
     line: z
       .number()
       .int()
-      .openapi({ description: 'CSV: line in the file (the header is line 1); JSON: row number from 1' }),
+      .optional()
+      .openapi({ description: 'CSV: the line in the file (the header is line 1)' }),
+    index: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'JSON: the row’s index in the array (from 0)' }),
     column: z.string().nullable(),
     message: z.string(),
   })

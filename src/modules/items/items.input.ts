@@ -22,17 +22,33 @@ export interface ItemInput {
   duplicateSerialOk?: boolean;
 }
 
-/** One bad cell or row of an import: CSV line in the file (header = 1), or JSON row number from 1. */
+/**
+ * One bad cell or row of an import. `line` orders rows (a CSV file's line, header = 1; a JSON row's
+ * position from 1); a JSON row also has its array `index` (from 0), which is what a client is told.
+ */
 export interface RowError {
   line: number;
+  index?: number | undefined;
   column: string | null;
   message: string;
 }
 
 export interface ImportRow {
   line: number;
+  /** The row's index in a JSON array (absent for CSV). */
+  index?: number | undefined;
   item: ItemInput;
 }
+
+/** Where a row is, in the words of its source: "line 3" of a CSV file, "index 2" of a JSON array. */
+export const rowPlace = (r: { line: number; index?: number | undefined }) =>
+  r.index === undefined ? `line ${r.line}` : `index ${r.index}`;
+
+/** A row error as the client sees it: `line` for CSV, `index` for JSON. */
+export const shownRowError = (e: RowError) =>
+  e.index === undefined
+    ? { line: e.line, column: e.column, message: e.message }
+    : { index: e.index, column: e.column, message: e.message };
 
 const TEXT_KEYS = ['make', 'model', 'serialNumber', 'sealNo', 'condition', 'description'] as const;
 
@@ -58,9 +74,9 @@ export function rowsInvalid(errors: RowError[], rowCount: number): AppError {
     'import_rows_invalid',
     `${lines} of ${rowCount} row(s) are not valid, so nothing was imported` +
       (first
-        ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})`
+        ? ` (first: ${rowPlace(first)}${first.column ? `, ${first.column}` : ''}: ${first.message})`
         : ''),
-    { errorCount: errors.length, rowCount, errors },
+    { errorCount: errors.length, rowCount, errors: errors.map(shownRowError) },
   );
 }
 
@@ -78,20 +94,25 @@ export function readItemsJson(rows: unknown[]): ImportRow[] {
   if (rows.length === 0) throw new AppError('validation_failed', 'the import holds no rows');
   const out: ImportRow[] = [];
   const errors: RowError[] = [];
-  rows.forEach((raw, i) => {
-    const line = i + 1;
+  rows.forEach((raw, index) => {
+    const line = index + 1;
     const parsed = ItemFields.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ line, column: issue.path.map(String).join('.') || null, message: issue.message });
+        errors.push({
+          line,
+          index,
+          column: issue.path.map(String).join('.') || null,
+          message: issue.message,
+        });
       }
       return;
     }
     try {
-      out.push({ line, item: itemFromFields(parsed.data) });
+      out.push({ line, index, item: itemFromFields(parsed.data) });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      errors.push({ line, column: 'parentEvidenceNo', message: err.message });
+      errors.push({ line, index, column: 'parentEvidenceNo', message: err.message });
     }
   });
   if (errors.length > 0) throw rowsInvalid(errors, rows.length);

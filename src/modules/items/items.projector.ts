@@ -4,6 +4,7 @@ import type { Projector } from '../../ledger/types';
 
 interface Statements {
   insert: Statement;
+  search: Statement;
   counter: Statement;
 }
 
@@ -20,6 +21,9 @@ function statements(sqlite: Sqlite): Statements {
            registered_seq, last_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?)`,
       ),
+      search: sqlite.prepare(
+        'INSERT INTO items_search (rowid, make, model, serial_number, seal_no, description) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       counter: sqlite.prepare(
         `INSERT INTO evidence_counters (year, last_serial) VALUES (?, ?)
          ON CONFLICT(year) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)`,
@@ -33,13 +37,16 @@ function statements(sqlite: Sqlite): Statements {
 const orNull = (v: unknown) => (v === undefined ? null : v);
 
 /**
- * item_registered → the item's row (status `registered`) and the year's evidence counter. The
+ * item_registered → the item's row (status `registered`), its search index entry and the year's
+ * evidence counter. The
  * evidence number is the event's entityId (compact form, EV + yy + serial + check digit); the
  * counter is part of this projection so that a rebuild reproduces it.
  */
 export const itemsProjector: Projector = {
   name: 'items',
   tables: ['items', 'evidence_counters'],
+  // The full-text index of the items' text, rowid = registered_seq (drizzle/0009_items_search.sql).
+  derived: ['items_search'],
   types: ['item_registered'],
   apply(db, event) {
     const d = event.data;
@@ -67,6 +74,14 @@ export const itemsProjector: Projector = {
       orNull(d.parentEvidenceNo),
       event.seq,
       event.seq,
+    );
+    s.search.run(
+      event.seq,
+      orNull(d.make),
+      orNull(d.model),
+      orNull(d.serialNumber),
+      orNull(d.sealNo),
+      orNull(d.description),
     );
     s.counter.run(year, serial);
   },

@@ -30,7 +30,7 @@ serial number that the case already holds for the same make and model. Unknown c
 cells a spreadsheet would run as a formula (\`=\`, \`@\`, \`+\`/\`-\` followed by text, a leading tab)
 and bytes that are not UTF-8 are refused. At most 100,000 rows.
 
-**JSON**: an array of \`ImportItemRow\` objects; \`line\` in errors is the row number from 1.`;
+**JSON**: an array of \`ImportItemRow\` objects; errors name a row by its array \`index\` (from 0).`;
 
 export const itemRoutes = [
   defineRoute({
@@ -125,7 +125,7 @@ export const itemRoutes = [
       'Filters combine with AND. Cursor-paginated and stable while items are being registered; the cursor belongs to its sort order.',
     query: ItemListQuery,
     response: { status: 200, description: 'A page of items', schema: ItemListSchema },
-    errors: ['invalid_check_digit', 'invalid_location_code', 'invalid_cursor'],
+    errors: ['invalid_check_digit', 'invalid_location_code', 'invalid_cursor', 'user_not_found'],
     handler: ({ app, query }) => items.listItems(app.db, query, app.clock()),
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import { pageOf } from '../../lib/contract';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
 import { LABEL_PRINTED_SQL } from '../labels/labels.prints';
+import { findUser } from '../users/users.service';
 import type { ItemSort } from './items.contract';
 import type { ItemCategory, ItemStatus } from './items.enums';
 import { toView, VIEW_SELECT, type ViewRow } from './items.view';
@@ -45,6 +46,32 @@ const SORT_KEYS: Record<string, string> = {
 const FULL_EV = /^EV-?\d{2}-?\d{7}-?\d$/;
 const EV_PREFIX = /^EV[-\d]*$/;
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const MAX_WORDS = 12;
+
+/**
+ * The FTS5 query for free text: each word (letters and digits, as the unicode61 tokenizer splits
+ * them) quoted and matched by its start, all of them required. Quoting keeps FTS5's own syntax
+ * (AND, NEAR, *, ^, column filters) out of a user's text. Null when the text has no word.
+ */
+export function textQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}\p{M}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, MAX_WORDS)
+    .map((w) => `"${w}"*`)
+    .join(' ');
+}
+
+/** A custodian named by user id or username (404 user_not_found for neither). */
+function custodianId(db: Db, idOrUsername: string): string {
+  const user = findUser(db, idOrUsername);
+  if (!user) {
+    throw new AppError('user_not_found', `no user "${idOrUsername}" (a user id or username)`, {
+      field: 'custodian',
+    });
+  }
+  return user.id;
+}
 
 /**
  * Keyset pagination on (sort key, registered_seq): an item registered while a client pages
@@ -65,17 +92,22 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
       params.evFrom = prefix;
       params.evTo = `${prefix}:`; // ':' sorts right after '9'
     } else {
+      // A serial number exactly or by its start (keys as printed, with their dashes), or words.
+      const words = textQuery(q.q);
       where.push(
-        `(i.serial_number = @q OR i.serial_number LIKE @qStart ESCAPE '\\'
-          OR (coalesce(i.make, '') || ' ' || coalesce(i.model, '')) LIKE @qAny ESCAPE '\\')`,
+        `(i.serial_number = @q OR i.serial_number LIKE @qStart ESCAPE '\\'${
+          words
+            ? ' OR i.registered_seq IN (SELECT rowid FROM items_search WHERE items_search MATCH @words)'
+            : ''
+        })`,
       );
       params.q = q.q;
       params.qStart = `${likeEscape(q.q)}%`;
-      params.qAny = `%${likeEscape(q.q)}%`;
+      if (words) params.words = words;
     }
   }
   for (const [name, column] of EQUALS) {
-    const value = q[name];
+    const value = name === 'custodian' && q.custodian ? custodianId(db, q.custodian) : q[name];
     if (value) {
       where.push(`${column} = @${name}`);
       params[name] = value;

@@ -7,7 +7,14 @@ import { newId } from '../../lib/ids';
 import { checkNotBefore, checkOccurredAt } from '../../lib/time';
 import { getCaseOpenForIntake } from '../cases/cases.service';
 import { getSeizureOfCase, type SeizureView } from '../seizures/seizures.service';
-import { type ImportRow, type ItemInput, type RowError, rowsInvalid } from './items.input';
+import {
+  type ImportRow,
+  type ItemInput,
+  type RowError,
+  rowPlace,
+  rowsInvalid,
+  shownRowError,
+} from './items.input';
 import { type ItemRow, type ItemView, toView, VIEW_SELECT, type ViewRow } from './items.view';
 
 export { type ItemListInput, listItems } from './items.search';
@@ -213,18 +220,20 @@ export function importItems(
     );
   }
   const parents = new Map<string, ReturnType<typeof parentProblem>>();
-  for (const { line, item } of rows) {
+  for (const row of rows) {
+    const { line, index, item } = row;
     if (item.serialNumber) {
       const key = serialKey(item.make, item.model, item.serialNumber);
       const earlier = seen.get(key);
       if (earlier && !item.duplicateSerialOk) {
         errors.push({
           line,
+          index,
           column: 'serial',
           message: `serial number "${item.serialNumber}" (${[item.make, item.model].filter(Boolean).join(' ') || 'no make/model'}) ${earlier}; set the row’s duplicate_ok to true if both are real`,
         });
       } else if (!earlier) {
-        seen.set(key, `is also on line ${line}`);
+        seen.set(key, `is also at ${rowPlace(row)}`);
       }
     }
     if (item.parentEvidenceNo) {
@@ -235,7 +244,7 @@ export function importItems(
       }
       if (problem) {
         onlyDuplicates = false;
-        errors.push({ line, column: 'parentEvidenceNo', message: problem.message });
+        errors.push({ line, index, column: 'parentEvidenceNo', message: problem.message });
       }
     }
   }
@@ -246,7 +255,7 @@ export function importItems(
     throw new AppError(
       'duplicate_serial',
       `${lines} row(s) repeat a serial number of the same make and model in this case, so nothing was imported`,
-      { errorCount: errors.length, rowCount: rows.length, errors },
+      { errorCount: errors.length, rowCount: rows.length, errors: errors.map(shownRowError) },
     );
   }
 

@@ -1,3 +1,4 @@
+import { pageSchema } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { ROLES } from './roles';
 
@@ -31,7 +32,7 @@ export const UserSchema = z
   })
   .openapi('User');
 
-export const UserListSchema = z.object({ items: z.array(UserSchema) }).openapi('UserList');
+export const UserListSchema = pageSchema(UserSchema, 'UserList');
 
 export const IssuedTokenSchema = z
   .object({
@@ -51,6 +52,8 @@ export const TokenSchema = z
     revokedAt: z.string().nullable(),
   })
   .openapi('Token');
+
+export const TokenListSchema = pageSchema(TokenSchema, 'TokenList');
 
 export const ChangeRoleBody = z.strictObject({ role: RoleSchema }).openapi('ChangeRole');
 

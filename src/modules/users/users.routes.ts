@@ -1,11 +1,11 @@
 import { defineRoute } from '../../http/route';
-import { z } from '../../lib/zod';
+import { PageQuery } from '../../lib/contract';
 import {
   ChangeRoleBody,
   CreateUserBody,
   IssuedTokenSchema,
   TokenIdParams,
-  TokenSchema,
+  TokenListSchema,
   UserIdParams,
   UserListSchema,
   UserSchema,
@@ -31,8 +31,11 @@ export const userRoutes = [
     permission: 'admin',
     tags,
     summary: 'List users',
-    response: { status: 200, description: 'All users', schema: UserListSchema },
-    handler: ({ app }) => ({ items: users.listUsers(app.db) }),
+    description: 'In the order they were created; pages follow `nextCursor`.',
+    query: PageQuery,
+    response: { status: 200, description: 'A page of users', schema: UserListSchema },
+    errors: ['invalid_cursor'],
+    handler: ({ app, query }) => users.listUsersPage(app.db, query),
   }),
   defineRoute({
     method: 'get',
@@ -110,13 +113,12 @@ export const userRoutes = [
     permission: 'admin',
     tags,
     summary: 'List a user’s tokens',
+    description: 'Oldest first; pages follow `nextCursor`.',
     params: UserIdParams,
-    response: {
-      status: 200,
-      description: 'Tokens (never their secrets)',
-      schema: z.object({ items: z.array(TokenSchema) }),
-    },
-    handler: ({ app, params }) => ({ items: users.listTokens(app.db, params.userId) }),
+    query: PageQuery,
+    response: { status: 200, description: 'Tokens (never their secrets)', schema: TokenListSchema },
+    errors: ['user_not_found', 'invalid_cursor'],
+    handler: ({ app, params, query }) => users.listTokens(app.db, params.userId, query),
   }),
   defineRoute({
     method: 'post',

@@ -3,6 +3,7 @@ import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
 import { sha256Hex } from '../../ledger/hash';
 import type { Actor, Tx } from '../../ledger/types';
+import { afterKey, decodeCursor, encodeCursor, keyPage } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Role } from './roles';
@@ -58,6 +59,16 @@ export function getUser(db: Db, idOrUsername: string): UserView {
 
 export function listUsers(db: Db): UserView[] {
   return (prepared(db, 'SELECT * FROM users ORDER BY created_seq').all() as UserRow[]).map(toView);
+}
+
+/** Users in the order they were created, a keyset page at a time (GET /users). */
+export function listUsersPage(db: Db, q: { limit: number; cursor?: string | undefined }) {
+  const rows = prepared(db, 'SELECT * FROM users WHERE created_seq > ? ORDER BY created_seq LIMIT ?').all(
+    afterKey(q.cursor),
+    q.limit + 1,
+  ) as (UserRow & { created_seq: number })[];
+  const page = keyPage(rows, q.limit, (r) => r.created_seq);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 export function countUsers(db: Db): number {
@@ -175,18 +186,28 @@ export function issueToken(tx: Tx, userId: string, actor: Actor) {
   return { tokenId, userId: user.id, prefix, token };
 }
 
-export function listTokens(db: Db, userId: string) {
+export interface TokenView {
+  id: string;
+  userId: string;
+  prefix: string;
+  issuedAt: string;
+  revokedAt: string | null;
+}
+
+/** A user's tokens, oldest first, a page at a time (keyset on issue time, then id). */
+export function listTokens(db: Db, userId: string, q: { limit: number; cursor?: string | undefined }) {
   const user = getUser(db, userId);
-  return prepared(
+  const after = q.cursor ? decodeCursor<{ t: string; i: string }>(q.cursor, ['t', 'i']) : null;
+  const rows = prepared(
     db,
-    'SELECT id, user_id AS userId, prefix, issued_at AS issuedAt, revoked_at AS revokedAt FROM api_tokens WHERE user_id = ? ORDER BY issued_at',
-  ).all(user.id) as {
-    id: string;
-    userId: string;
-    prefix: string;
-    issuedAt: string;
-    revokedAt: string | null;
-  }[];
+    `SELECT id, user_id AS userId, prefix, issued_at AS issuedAt, revoked_at AS revokedAt FROM api_tokens
+       WHERE user_id = @user AND (@t IS NULL OR issued_at > @t OR (issued_at = @t AND id > @i))
+       ORDER BY issued_at, id LIMIT @limit`,
+  ).all({ user: user.id, t: after?.t ?? null, i: after?.i ?? null, limit: q.limit + 1 }) as TokenView[];
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items[items.length - 1];
+  return { items, nextCursor: more && last ? encodeCursor({ t: last.issuedAt, i: last.id }) : null };
 }
 
 export function revokeToken(tx: Tx, tokenId: string, actor: Actor): void {
