@@ -139,7 +139,7 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
       const query = parsePart(spec.query, rawQuery, 'query');
       const body = parsePart(spec.body, req.body, 'body');
       const result = await spec.handler({ req, res, params, query, body, user: user as AuthUser, app });
-      if (result !== undefined && !res.headersSent) sendJson(res, spec, result);
+      if (result !== undefined && !res.headersSent) res.status(spec.response.status).json(result);
     } catch (err) {
       next(err);
     }
@@ -157,18 +157,6 @@ function unauthenticated(url: string): AppError {
     `${where}. This URL carries a token (${prefix}), and URLs end up in proxy, browser and server logs: ` +
       'revoke that token (POST /tokens/:tokenId/revoke) and send a new one in the header',
   );
-}
-
-/**
- * A read answers through res.json (ETag, 304 for a fresh If-None-Match). A write's answer is never
- * cached, so its body goes out as is: no copy into a Buffer and SHA-1 for an ETag nobody can use.
- */
-function sendJson(res: Response, spec: AnyRoute, result: unknown): void {
-  if (spec.method === 'get') {
-    res.status(spec.response.status).json(result);
-    return;
-  }
-  res.status(spec.response.status).type('application/json').end(JSON.stringify(result));
 }
 
 /**

@@ -159,23 +159,3 @@ describe('security headers', () => {
     expect(ours['x-powered-by']).toBeUndefined();
   });
 });
-
-describe('JSON answers', () => {
-  it('a write answers JSON without an ETag (never cached); a read keeps its ETag', async () => {
-    const created = await t.http
-      .post('/api/v1/cases')
-      .set(auth(t.tokens.clerk))
-      .send({ number: 'ETAG-1/2022', title: 't', legalBasis: 'b', agency: 'a', openedOn: '2022-03-01' });
-    expect(created.status).toBe(201);
-    expect(created.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(created.headers.etag).toBeUndefined();
-    expect(Number(created.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(created.body)));
-    const read = await t.http.get(`/api/v1/cases/${created.body.id}`).set(auth(t.tokens.clerk));
-    expect(read.headers.etag).toBeDefined();
-    const again = await t.http
-      .get(`/api/v1/cases/${created.body.id}`)
-      .set(auth(t.tokens.clerk))
-      .set('If-None-Match', read.headers.etag!);
-    expect(again.status).toBe(304);
-  });
-});
