@@ -126,11 +126,16 @@ class Stream {
   firstScanOf(code: string) {
     const own = this.seenItems.get(code);
     if (own) return { seq: 0, locationCode: own.locationCode, occurredAt: '' };
-    const row = prepared(
+    // No ORDER BY: it would lead the planner to walk the whole audit in key order (O(scans) per scan);
+    // an item has its first scan and few duplicates, so the earliest is picked here.
+    const rows = prepared(
       this.db,
-      `SELECT seq, location_code, occurred_at FROM audit_scans WHERE audit_id = ? AND code = ? AND kind = 'item'
-         ORDER BY seq, idx LIMIT 1`,
-    ).get(this.audit.id, code) as { seq: number; location_code: string; occurred_at: string } | undefined;
+      `SELECT seq, idx, location_code, occurred_at FROM audit_scans WHERE audit_id = ? AND code = ? AND kind = 'item'`,
+    ).all(this.audit.id, code) as { seq: number; idx: number; location_code: string; occurred_at: string }[];
+    const row = rows.reduce<(typeof rows)[number] | undefined>(
+      (first, r) => (!first || r.seq < first.seq || (r.seq === first.seq && r.idx < first.idx) ? r : first),
+      undefined,
+    );
     return row ? { seq: row.seq, locationCode: row.location_code, occurredAt: row.occurred_at } : null;
   }
 
