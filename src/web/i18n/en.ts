@@ -566,4 +566,6 @@ export const en = {
   'labelFormat.letter-5160': 'US Letter, 30 labels (5160)',
   'intake.labelFormat': 'Label stock',
   'error.unknown_label_format': 'Unknown label stock.',
+  'audit.writeOff': 'Write off',
+  'audit.writeOffReason': 'Reason (inquiry no.)',
 } as const;

@@ -568,4 +568,6 @@ export const kk: Record<keyof typeof en, string> = {
   'labelFormat.letter-5160': 'Letter парағы, 30 жапсырма (5160)',
   'intake.labelFormat': 'Жапсырма пішімі',
   'error.unknown_label_format': 'Белгісіз жапсырма пішімі.',
+  'audit.writeOff': 'Есептен шығару',
+  'audit.writeOffReason': 'Себебі (тексеру №)',
 };

@@ -568,4 +568,6 @@ export const ru: Record<keyof typeof en, string> = {
   'labelFormat.letter-5160': 'Лист Letter, 30 этикеток (5160)',
   'intake.labelFormat': 'Формат этикетки',
   'error.unknown_label_format': 'Неизвестный формат этикетки.',
+  'audit.writeOff': 'Списать',
+  'audit.writeOffReason': 'Причина (№ проверки)',
 };

@@ -56,7 +56,10 @@ ${
   allows('supervise', role)
     ? html`<td><form class="inline-form" data-api="/api/v1/audits/unable-to-locate/${q.evidenceNo}/resolve" data-reload="1">
   <input type="hidden" name="resolution" value="found"><label class="sr-only" for="found-${q.evidenceNo}">${i.t('audit.foundAt')}</label>
-  <input id="found-${q.evidenceNo}" name="locationCode" class="mono" required placeholder="${i.t('audit.foundAt')}" maxlength="20" list="audit-locations"><button class="btn" type="submit">${i.t('audit.found')}</button><span class="form-msg" role="status" aria-live="polite"></span></form></td>`
+  <input id="found-${q.evidenceNo}" name="locationCode" class="mono" required placeholder="${i.t('audit.foundAt')}" maxlength="20" list="audit-locations"><button class="btn" type="submit">${i.t('audit.found')}</button><span class="form-msg" role="status" aria-live="polite"></span></form>
+  <form class="inline-form" data-api="/api/v1/audits/unable-to-locate/${q.evidenceNo}/resolve" data-reload="1">
+  <input type="hidden" name="resolution" value="written_off"><label class="sr-only" for="off-${q.evidenceNo}">${i.t('audit.writeOffReason')}</label>
+  <input id="off-${q.evidenceNo}" name="reason" required maxlength="2000" placeholder="${i.t('audit.writeOffReason')}"><button class="btn" type="submit">${i.t('audit.writeOff')}</button><span class="form-msg" role="status" aria-live="polite"></span></form></td>`
     : ''
 }</tr>`,
       )}</tbody></table></div>`
