@@ -23,6 +23,7 @@ export const QUICK_SIZES: BenchSizes = {
   labelsLarge: 1_000,
   auditItems: 2_000,
   auditSingleScans: 300,
+  proofEvents: 20_000,
 };
 
 const SIZE_FLAGS = {
@@ -37,6 +38,7 @@ const SIZE_FLAGS = {
   'labels-large': 'labelsLarge',
   'audit-items': 'auditItems',
   'audit-single-scans': 'auditSingleScans',
+  'proof-events': 'proofEvents',
 } as const satisfies Record<string, keyof BenchSizes>;
 
 export async function benchMain(argv: string[]): Promise<void> {
