@@ -23,7 +23,6 @@ export const QUICK_SIZES: BenchSizes = {
   labelsLarge: 1_000,
   auditItems: 2_000,
   auditSingleScans: 300,
-  proofEvents: 20_000,
 };
 
 const SIZE_FLAGS = {
@@ -38,7 +37,6 @@ const SIZE_FLAGS = {
   'labels-large': 'labelsLarge',
   'audit-items': 'auditItems',
   'audit-single-scans': 'auditSingleScans',
-  'proof-events': 'proofEvents',
 } as const satisfies Record<string, keyof BenchSizes>;
 
 export async function benchMain(argv: string[]): Promise<void> {

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openDb } from '../../src/db/open';
 import { sha256Hex } from '../../src/ledger/hash';
 import {
@@ -130,5 +133,22 @@ export function proofsBench(dir: string, events: number, samples = 2000): Metric
     ];
   } finally {
     db.sqlite.close();
+  }
+}
+
+// `npx tsx scripts/bench/proofs.ts [EVENTS]`: the proofs stage on its own (1,000,000 events by default).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = mkdtempSync(join(tmpdir(), 'custody-bench-proofs-'));
+  try {
+    const metrics = proofsBench(dir, Number(process.argv[2] ?? 1_000_000));
+    for (const m of metrics) {
+      const ratio = m.ratio === null ? 'ceiling' : `${m.ratio.toFixed(2)}×`;
+      console.log(
+        `${m.name.padEnd(44)} ${m.value.toFixed(3).padStart(8)} ${m.unit}  ${ratio.padStart(7)}  ${m.goal ?? ''}`,
+      );
+      if (m.detail) console.log(`  ${m.detail}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,6 @@ import { auditBench } from './audits';
 import { httpBench } from './http';
 import { itemsBench } from './items';
 import { labelsBench } from './labels';
-import { proofsBench } from './proofs';
 import type { BenchResult, Metric } from './report';
 import { verifyBench } from './verify';
 
@@ -32,8 +31,6 @@ export interface BenchSizes {
   auditItems: number;
   /** Of its scans, how many are timed one per write (the rest go in batches of 1,000). */
   auditSingleScans: number;
-  /** Events in the tree that inclusion and consistency proofs are timed in. */
-  proofEvents: number;
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -48,10 +45,9 @@ export const DEFAULT_SIZES: BenchSizes = {
   labelsLarge: 67_000,
   auditItems: 67_000,
   auditSingleScans: 2_000,
-  proofEvents: 1_000_000,
 };
 
-export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits', 'proofs'] as const;
+export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -103,10 +99,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       const items = await itemsBench({ dir, sizes, bareEventsPerSec: bare?.value ?? null, say });
       metrics.push(...items.metrics);
       notes.push(...items.notes);
-    }
-    if (stages.has('proofs')) {
-      say(`proofs: inclusion and consistency proofs from the tiles in a tree of ${sizes.proofEvents} events`);
-      metrics.push(...proofsBench(dir, sizes.proofEvents));
     }
     if (stages.has('labels')) {
       metrics.push(...(await labelsBench({ dir, small: sizes.labelsSmall, large: sizes.labelsLarge, say })));
