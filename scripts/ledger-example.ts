@@ -17,8 +17,10 @@ import { createContext } from '../src/context';
 import { openDb } from '../src/db/open';
 import { type EventRow, exportLineOf, hashedTextOf } from '../src/ledger/events-read';
 import { leafHash, nodeHash } from '../src/ledger/merkle';
+import { consistencyProof, eventInclusion } from '../src/ledger/proofs';
 import { signerFromPrivateKey } from '../src/ledger/signer';
 import * as cases from '../src/modules/cases/cases.service';
+import { bundleChunks, planEvidenceBundle } from '../src/modules/ledger/bundle';
 import * as users from '../src/modules/users/users.service';
 
 /** The example key's seed: 32 bytes 0x00…0x1f. An example only — never use a published key. */
@@ -51,7 +53,7 @@ export function renderLedgerExample(): string {
       users.createUser(tx, { username: 'aigul', displayName: 'Айгүл Қасымова', role: 'clerk' }, 'system'),
     );
     const early = ledger.checkpoint();
-    ledger.writeNow((tx) =>
+    const opened = ledger.writeNow((tx) =>
       cases.openCase(
         tx,
         {
@@ -140,6 +142,38 @@ export function renderLedgerExample(): string {
         `public key ${signer.publicKeyRaw.toString('base64')}`,
         `key id     ${ledger.keyId}`,
       ].join('\n'),
+    );
+    // Proofs (§14) and the case's evidence bundle (§15), against the checkpoint at tree size 3.
+    const inc = eventInclusion(db, 3, cp);
+    const inc1 = eventInclusion(db, 1, cp);
+    const cons = consistencyProof(db, 2, 3);
+    add(
+      'Inclusion proofs in the tree of size 3 (`GET /api/v1/ledger/proofs/inclusion?seq=…&treeSize=3`)',
+      'The path of seq 3 (leaf index 2) is one hash, node(1,2); the path of seq 1 (index 0) is leaf 2, then leaf 3. Each leads to the root above.',
+      'text example:inclusion',
+      [`seq 3 index 2 proof ${inc.proof.join(' ')}`, `seq 1 index 0 proof ${inc1.proof.join(' ')}`].join(
+        '\n',
+      ),
+    );
+    add(
+      'The same proof of seq 3 as a tlog-proof (`tlogProof`, `seq3.tlog-proof`)',
+      '`extra` is the base64 of the event’s export line; then the index, the path in base64, an empty line and the checkpoint note.',
+      'text example:tlog-proof',
+      inc.tlogProof,
+    );
+    add(
+      'Consistency proof from tree size 2 to 3 (`GET /api/v1/ledger/proofs/consistency?from=2&to=3`)',
+      'One hash, leaf 3: with it, the root of size 2 (= node(1,2)) grows into the root of size 3.',
+      'text example:consistency',
+      `from 2 to 3 proof ${cons.map((h) => h.toString('hex')).join(' ')}`,
+    );
+    const plan = planEvidenceBundle(db, ledger, opened.id, cp.treeSize);
+    const bundleText = [...bundleChunks(db, plan)].join('');
+    add(
+      'Evidence bundle of the case (`GET /api/v1/cases/<caseId>/evidence-bundle`)',
+      'The header, then the genesis event and the case’s one event, each with its inclusion path in the tree of size 3. The clerk’s `user_created` event is not the case’s, so it is not in the bundle.',
+      'ndjson example:bundle',
+      bundleText,
     );
     return out.join('\n');
   } finally {

@@ -2,6 +2,8 @@
 """Independent offline verifier for a Custody Ledger export (docs/ledger-format.md, formatVersion 1).
 
     python3 scripts/verify-export.py ledger.ndjson [--checkpoint F.checkpoint ...] [--public-key F.pub.pem]
+    python3 scripts/verify-export.py --bundle case.ndjson [--public-key F.pub.pem]
+    python3 scripts/verify-export.py --tlog-proof event.tlog-proof --public-key F.pub.pem
 
 Written from docs/ledger-format.md alone: Python 3 standard library plus `cryptography`
 (Debian: apt install python3-cryptography). It shares no code with the service.
@@ -397,6 +399,215 @@ def verify(export_path, checkpoint_paths, public_key_path, out):
         out.write("no checkpoint given: the chain is consistent, but nothing ties it to a signed state\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# Proofs and evidence bundles (docs/ledger-format.md sections 14 and 15)
+# ---------------------------------------------------------------------------------------------
+
+BUNDLE_FORMAT = "custody-ledger/evidence-bundle@v1"
+TLOG_PROOF_HEADER = "c2sp.org/tlog-proof@v1"
+
+
+def leaf_of(event_hash_hex):
+    return hashlib.sha256(b"\x00" + bytes.fromhex(event_hash_hex)).digest()
+
+
+def verify_inclusion(leaf, index, size, proof, root):
+    """RFC 9162 section 2.1.3.2, exactly: True when `proof` leads from `leaf` at `index` to `root`."""
+    if not (0 <= index < size) or len(leaf) != 32 or len(root) != 32 or any(len(p) != 32 for p in proof):
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def event_hash(event, where):
+    """Checks an event's shape and recomputes its hash (section 3); raises Failure."""
+    check_shape(event, where)
+    unhashed = dict(event)
+    del unhashed["hash"]
+    try:
+        text = canonical(unhashed)
+    except Invalid as err:
+        raise Failure(where, "bad_event", str(err)) from None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest != event["hash"]:
+        raise Failure(where, "hash_mismatch", "event %s does not hash to its hash" % event["seq"])
+    return digest
+
+
+def load_key(pem_bytes, what):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = serialization.load_pem_public_key(pem_bytes)
+    except ValueError:
+        key = None
+    if not isinstance(key, Ed25519PublicKey):
+        raise Failure(None, "bad_key", "%s is not an Ed25519 public key (PEM)" % what)
+    return key, key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def read_pinned_key(path):
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return load_key(f.read(), path)[1]
+
+
+def hex_path(proof, where):
+    if not isinstance(proof, list) or not all(isinstance(h, str) and HEX64.match(h) for h in proof):
+        raise Failure(where, "bad_proof", "a proof is a list of 64-hex-digit hashes")
+    return [bytes.fromhex(h) for h in proof]
+
+
+def verify_bundle(path, public_key_path, out):
+    """Section 15.3: an evidence bundle, line by line. Failures name the line (1 = the header)."""
+    pinned = read_pinned_key(public_key_path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.endswith(b"\n"):
+        raise Failure(None, "truncated", "the bundle does not end with a newline")
+    try:
+        lines = data[:-1].decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise Failure(None, "bad_line", "the bundle is not UTF-8") from None
+    try:
+        header = parse_json(lines[0])
+    except Invalid as err:
+        raise Failure(1, "bad_header", str(err)) from None
+    if not isinstance(header, dict) or header.get("bundle") != BUNDLE_FORMAT:
+        raise Failure(1, "bad_header", "line 1 is not a %s header" % BUNDLE_FORMAT)
+    ledger_id, case_id, size, note, count = (header.get(k) for k in ("ledgerId", "caseId", "treeSize", "checkpoint", "events"))
+    if not all(isinstance(v, str) for v in (ledger_id, case_id, note)) or type(size) is not int or type(count) is not int:
+        raise Failure(1, "bad_header", "the header lacks ledgerId, caseId, checkpoint, treeSize or events")
+    if not isinstance(header.get("publicKey"), str):
+        raise Failure(1, "bad_key", "the header has no publicKey")
+    key, raw = load_key(header["publicKey"].encode("ascii", "replace"), "the bundle's publicKey")
+    if pinned is not None and pinned != raw:
+        raise Failure(1, "wrong_key", "the bundle's key is not the key given with --public-key")
+    origin = "custody-ledger/" + ledger_id
+    fields, reason = open_note(note, origin, raw, key)
+    if reason:
+        raise Failure(1, "checkpoint_invalid", reason)
+    if fields["treeSize"] != size:
+        raise Failure(1, "checkpoint_mismatch", "the checkpoint's tree size is not the header's treeSize")
+    members = header.get("members") or {}
+    allowed = set()
+    for kind in ("case", "seizure", "item"):
+        for entity in members.get(kind, []) if isinstance(members, dict) else []:
+            allowed.add((kind, entity))
+    if ("case", case_id) not in allowed:
+        raise Failure(1, "bad_header", "members does not name the case")
+    if len(lines) - 1 != count:
+        raise Failure(len(lines), "truncated", "the header announces %d events; the bundle has %d" % (count, len(lines) - 1))
+
+    prev_seq, prev_hash = 0, ZERO_HASH
+    for n, line in enumerate(lines[1:], 2):
+        try:
+            record = parse_json(line)
+        except Invalid as err:
+            raise Failure(n, "bad_line", str(err)) from None
+        if not isinstance(record, dict) or sorted(record) != ["event", "proof"]:
+            raise Failure(n, "bad_line", "a record is {event, proof}")
+        event = record["event"]
+        digest = event_hash(event, n)
+        seq = event["seq"]
+        if not (1 <= seq <= size) or seq <= prev_seq:
+            raise Failure(n, "bad_order", "seq %d is out of order or beyond the tree" % seq)
+        if seq == prev_seq + 1 and event["prevHash"] != prev_hash:
+            raise Failure(n, "broken_link", "seq %d does not link to seq %d" % (seq, prev_seq))
+        if n == 2:
+            genesis_id, _, genesis_raw = check_genesis(event)
+            if genesis_id != ledger_id or genesis_raw != raw:
+                raise Failure(n, "wrong_key", "the genesis event names another ledger or key than the header")
+        elif (event["entityType"], event["entityId"]) not in allowed:
+            raise Failure(n, "not_of_case", "seq %d concerns %s %s, which is not of the case"
+                          % (seq, event["entityType"], event["entityId"]))
+        if not verify_inclusion(leaf_of(digest), seq - 1, size, hex_path(record["proof"], n), fields["root"]):
+            raise Failure(n, "bad_proof", "the proof of seq %d does not lead to the signed root" % seq)
+        if seq == size and digest != fields["head"]:
+            raise Failure(n, "checkpoint_mismatch", "the event at the tree size is not the checkpoint's head")
+        prev_seq, prev_hash = seq, digest
+
+    out.write("OK: evidence bundle of case %s (%s): %d events, each proven in the signed tree of size %d\n"
+              % (header.get("caseNumber"), case_id, count, size))
+    out.write("ledger %s, checkpoint signed %s by key id %s\n" % (ledger_id, fields["time"], note_key_id(origin, raw).hex()))
+    if pinned is None:
+        out.write("the key was not pinned (--public-key): compare its key id with the one the ledger publishes\n")
+
+
+def parse_tlog_proof(text):
+    """Section 14.3 (c2sp.org/tlog-proof@v1): (index, proof, note, extra or None); raises Failure."""
+    lines = text.split("\n")
+    if lines[0] != TLOG_PROOF_HEADER:
+        raise Failure(None, "bad_proof", "the first line is not " + TLOG_PROOF_HEADER)
+    i, extra = 1, None
+    if len(lines) > 1 and lines[1].startswith("extra "):
+        extra = strict_b64(lines[1][6:])
+        if extra is None:
+            raise Failure(None, "bad_proof", "the extra line is not canonical base64")
+        i = 2
+    m = re.fullmatch(r"index (0|[1-9][0-9]*)", lines[i] if i < len(lines) else "")
+    if not m:
+        raise Failure(None, "bad_proof", "no 'index N' line")
+    proof = []
+    i += 1
+    while i < len(lines) and lines[i] != "":
+        h = strict_b64(lines[i])
+        if h is None or len(h) != 32:
+            raise Failure(None, "bad_proof", "proof line %d is not a base64 SHA-256 hash" % (len(proof) + 1))
+        proof.append(h)
+        i += 1
+    if i >= len(lines) - 1:
+        raise Failure(None, "bad_proof", "no checkpoint after the proof")
+    return int(m.group(1)), proof, "\n".join(lines[i + 1:]), extra
+
+
+def verify_tlog_proof(path, public_key_path, event_hash_hex, out):
+    if not public_key_path:
+        raise Failure(None, "bad_key", "a tlog-proof carries no key: give the ledger's --public-key")
+    with open(public_key_path, "rb") as f:
+        key, raw = load_key(f.read(), public_key_path)
+    with open(path, encoding="utf-8", newline="") as f:
+        index, proof, note, extra = parse_tlog_proof(f.read())
+    origin = note.split("\n", 1)[0]
+    if not origin.startswith("custody-ledger/"):
+        raise Failure(None, "checkpoint_invalid", "the checkpoint's origin is not a custody ledger")
+    fields, reason = open_note(note, origin, raw, key)
+    if reason:
+        raise Failure(None, "checkpoint_invalid", reason)
+    digest = event_hash_hex
+    if extra is not None:
+        try:
+            event = parse_json(extra.decode("utf-8"))
+        except (Invalid, UnicodeDecodeError) as err:
+            raise Failure(index + 1, "bad_event", "extra is not an event: %s" % err) from None
+        digest = event_hash(event, index + 1)
+        if event["seq"] != index + 1:
+            raise Failure(index + 1, "bad_event", "the event's seq is not index + 1")
+        if event_hash_hex is not None and event_hash_hex != digest:
+            raise Failure(index + 1, "hash_mismatch", "the event in extra is not the event hash given")
+    if digest is None or not HEX64.match(digest):
+        raise Failure(None, "bad_event", "no event to prove: the proof has no extra; give --event-hash")
+    if not verify_inclusion(leaf_of(digest), index, fields["treeSize"], proof, fields["root"]):
+        raise Failure(index + 1, "bad_proof", "the proof does not lead to the signed root of tree size %d" % fields["treeSize"])
+    out.write("OK: event seq %d (hash %s) is in the signed tree of size %d (%s, signed %s)\n"
+              % (index + 1, digest, fields["treeSize"], origin, fields["time"]))
+
+
 def canonicalize_stdin():
     for line in sys.stdin.read().split("\n"):
         if not line:
@@ -414,24 +625,35 @@ def main(argv):
     parser.add_argument("--checkpoint", action="append", default=[],
                         help="a signed checkpoint note, or a <db>.checkpoints file (repeatable)")
     parser.add_argument("--public-key", help="the ledger's Ed25519 public key (PEM)")
+    parser.add_argument("--bundle", help="verify an evidence bundle (docs/ledger-format.md section 15) instead")
+    parser.add_argument("--tlog-proof", help="verify one c2sp.org/tlog-proof@v1 file (section 14.3) instead")
+    parser.add_argument("--event-hash", help="with --tlog-proof without extra: the event hash it proves")
     parser.add_argument("--canonicalize", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(encoding="utf-8", newline="\n")
     if args.canonicalize:
         sys.stdin.reconfigure(encoding="utf-8", newline="\n", errors="surrogatepass")
         return canonicalize_stdin()
-    if not args.export:
-        parser.error("the export file is required")
+    if not args.export and not args.bundle and not args.tlog_proof:
+        parser.error("the export file (or --bundle, or --tlog-proof) is required")
     try:
         import cryptography  # noqa: F401
     except ImportError:
         sys.stderr.write("error: the Python package `cryptography` is required (apt install python3-cryptography)\n")
         return 2
     try:
-        verify(args.export, args.checkpoint, args.public_key, sys.stdout)
+        if args.bundle:
+            verify_bundle(args.bundle, args.public_key, sys.stdout)
+        elif args.tlog_proof:
+            verify_tlog_proof(args.tlog_proof, args.public_key, args.event_hash, sys.stdout)
+        else:
+            verify(args.export, args.checkpoint, args.public_key, sys.stdout)
         return 0
     except Failure as f:
         sys.stderr.write("BAD: %s: %s\n" % (f.kind, f.detail))
+        if args.bundle:
+            sys.stderr.write("FIRST BAD LINE: %s (%s)\n" % ("-" if f.seq is None else f.seq, f.kind))
+            return 1
         sys.stderr.write("FIRST BAD SEQ: %s (%s)\n" % ("-" if f.seq is None else f.seq, f.kind))
         return 1
     except (OSError, ValueError) as err:

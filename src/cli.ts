@@ -11,6 +11,7 @@ import { AppError } from './lib/errors';
 import { ledgerChecks } from './modules/checks';
 import { documentManifest } from './modules/documents/documents.service';
 import { copyDocuments, documentsDirFor } from './modules/documents/documents.store';
+import { verifyBundle } from './modules/ledger/bundle.verify';
 import { streamExport } from './modules/ledger/ledger.routes';
 import { projectors } from './modules/projectors';
 import { verifyReport } from './modules/reports/verify-report';
@@ -136,6 +137,25 @@ program
       console.log(issued.token);
     }),
   );
+
+program
+  .command('verify-bundle <file>')
+  .description('check an evidence bundle offline (docs/ledger-format.md §15.3); exit 0 when it holds, else 1')
+  .option('--public-key <pem>', 'pin the ledger’s public key (PEM): a bundle signed by another key fails')
+  .action((file: string, opts: { publicKey?: string }) => {
+    const result = verifyBundle(
+      readFileSync(file, 'utf8'),
+      opts.publicKey ? readFileSync(opts.publicKey, 'utf8') : undefined,
+    );
+    if (result.ok) {
+      console.log(
+        `OK: evidence bundle of case ${result.caseNumber} (${result.caseId}): ${result.events} events, each proven in the signed tree of size ${result.treeSize}; key id ${result.keyId}${result.pinned ? '' : ' (not pinned: compare it with the key the ledger publishes)'}`,
+      );
+    } else {
+      console.error(`BAD: line ${result.line}: ${result.reason}`);
+      process.exitCode = 1;
+    }
+  });
 
 program
   .command('verify')

@@ -418,3 +418,13 @@ export function eventHashOf(event: Record<string, unknown>): string | null {
   const text = canonicalJson(rest);
   return sha256Hex(text);
 }
+
+/** Proofs in the ledger's tree of `treeSize` sharing one tile reader (a bundle's many proofs). */
+export function proverAt(db: Db, treeSize: number) {
+  const reader = readerFor(db, treeSize);
+  return {
+    inclusion: (index: number) => inclusionProofFrom(reader, index, treeSize),
+    consistency: (from: number) => consistencyProofFrom(reader, from, treeSize),
+    root: () => rootFrom(reader, treeSize),
+  };
+}

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/ledger/checkpoint';
 import {
@@ -7,10 +9,13 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src/ledger/proofs';
-import { auth, makeTestApp } from '../helpers/app';
+import { generateSigner } from '../../src/ledger/signer';
+import { PYTHON, runVerifier } from '../cli/python';
+import { auth, makeTestApp, tempDir } from '../helpers/app';
 import { expectProblem } from '../helpers/problem';
 
 const t = makeTestApp();
+const dir = tempDir();
 const { ledger } = t.app.locals.ctx;
 const token = t.tokens.prosecutor;
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -91,6 +96,36 @@ describe('GET /ledger/proofs/inclusion', () => {
     );
     const other = makeTestApp();
     expect(checkTlogProof(text, other.signer.publicKeyRaw)).toMatchObject({ ok: false });
+  });
+
+  it.skipIf(!PYTHON)('the Python verifier accepts the tlog-proof and refuses its forgeries', async () => {
+    const pem = join(dir, 'key.pem');
+    writeFileSync(pem, t.signer.publicKeyPem);
+    const res = await get('/ledger/proofs/inclusion?seq=42');
+    const text: string = res.body.tlogProof;
+    const file = join(dir, 'seq42.tlog-proof');
+    writeFileSync(file, text);
+    const ok = runVerifier(['--tlog-proof', file, '--public-key', pem]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('OK: event seq 42');
+    const p = parseTlogProof(text);
+    const bit = Buffer.from(p.proof[0]!);
+    bit[5]! ^= 1;
+    for (const forged of [
+      text.replace('index 41', 'index 40'),
+      text.replace(p.proof[0]!.toString('base64'), bit.toString('base64')),
+      text.replace(/\ntime [^\n]+/, '\ntime 2020-01-01T00:00:00.000Z'),
+    ]) {
+      writeFileSync(file, forged);
+      const bad = runVerifier(['--tlog-proof', file, '--public-key', pem]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^BAD: /);
+    }
+    const other = join(dir, 'other.pem');
+    writeFileSync(other, generateSigner().publicKeyPem);
+    writeFileSync(file, text);
+    expect(runVerifier(['--tlog-proof', file, '--public-key', other]).code).toBe(1);
   });
 
   it('refuses a tree size beyond the ledger, a seq beyond the tree, an unsigned size, and zero', async () => {

@@ -44,3 +44,7 @@ export const ConsistencyProofSchema = z
     toCheckpoint: CheckpointSchema,
   })
   .openapi('ConsistencyProof');
+
+export const BundleQuery = z.object({
+  treeSize: Size('The checkpoint to prove against: a signed size, or the head (the default).').optional(),
+});
