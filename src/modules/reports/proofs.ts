@@ -5,29 +5,53 @@ import { leafHash, nodeHash } from '../../ledger/merkle';
 
 /*
  * Inclusion proofs for the events a report shows, in the C2SP tlog-proof form. Until the ledger's
- * own proof module (tiles) is in, they are computed here from the leaves up to the checkpoint: one
- * pass over the event hashes per report, then O(log n) per proof.
+ * own proof module (tiles) is in, they come from a per-process copy of the tree's complete subtrees:
+ * the leaves are immutable, so it is read once and extended with each new event, and a proof costs
+ * O(log n). Whatever it answers is checked against the signed root before it is used.
  */
 
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
 
-class Tree {
-  private readonly levels: Buffer[][];
-  constructor(leaves: Buffer[]) {
-    this.levels = [leaves];
-    for (let level = leaves; level.length > 1; ) {
-      const up: Buffer[] = [];
-      for (let i = 0; i + 1 < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
-      this.levels.push(up);
-      level = up;
-    }
+/** Level i holds the roots of the complete subtrees of 2^i leaves, 32 bytes each, left to right. */
+class Subtrees {
+  size = 0;
+  private readonly levels: Buffer[] = [];
+  private readonly counts: number[] = [];
+
+  node(level: number, index: number): Buffer {
+    return this.levels[level]!.subarray(index * 32, index * 32 + 32);
   }
 
-  /** RFC 6962 MTH of leaves [lo, hi). */
+  private push(level: number, hash: Buffer) {
+    const n = this.counts[level] ?? 0;
+    let buf = this.levels[level] ?? Buffer.alloc(0);
+    if ((n + 1) * 32 > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(1024, buf.length * 2));
+      buf.copy(grown, 0, 0, n * 32);
+      buf = grown;
+    }
+    hash.copy(buf, n * 32);
+    this.levels[level] = buf;
+    this.counts[level] = n + 1;
+  }
+
+  append(eventHashHex: string) {
+    let level = 0;
+    this.push(0, leafHash(eventHashHex));
+    // A new right child completes its parent, and so on up.
+    while ((this.counts[level]! & 1) === 0) {
+      const n = this.counts[level]!;
+      this.push(level + 1, nodeHash(this.node(level, n - 2), this.node(level, n - 1)));
+      level += 1;
+    }
+    this.size += 1;
+  }
+
+  /** RFC 6962 MTH of leaves [lo, hi), hi ≤ size. */
   root(lo: number, hi: number): Buffer {
     const n = hi - lo;
     if (n === 0) return sha256(new Uint8Array(0));
-    if ((n & (n - 1)) === 0 && lo % n === 0) return this.levels[Math.log2(n)]![lo / n]!;
+    if ((n & (n - 1)) === 0 && lo % n === 0) return this.node(Math.log2(n), lo / n);
     const k = 2 ** Math.floor(Math.log2(n - 1));
     return nodeHash(this.root(lo, lo + k), this.root(lo + k, hi));
   }
@@ -41,6 +65,23 @@ class Tree {
       ? [...this.path(m, lo, lo + k), this.root(lo + k, hi)]
       : [...this.path(m - k, lo + k, hi), this.root(lo, lo + k)];
   }
+}
+
+const trees = new Map<string, Subtrees>();
+
+/** The subtrees of this database's ledger, read up to `treeSize` (a fresh copy when `fresh`). */
+function subtreesOf(db: Db, treeSize: number, fresh: boolean): Subtrees {
+  const key = db.path;
+  let t = fresh || key === ':memory:' ? undefined : trees.get(key);
+  if (!t) {
+    t = new Subtrees();
+    if (key !== ':memory:') trees.set(key, t);
+  }
+  if (t.size < treeSize) {
+    const stmt = db.sqlite.prepare('SELECT hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
+    for (const hash of stmt.iterate(t.size, treeSize) as Iterable<string>) t.append(hash);
+  }
+  return t;
 }
 
 export function formatTlogProof(
@@ -59,11 +100,9 @@ export function formatTlogProof(
 export function proofsFor(db: Db, seqs: readonly number[], cp: Checkpoint): Map<number, string> {
   const out = new Map<number, string>();
   if (seqs.length === 0) return out;
-  const rows = db.sqlite
-    .prepare('SELECT hash FROM events WHERE seq <= ? ORDER BY seq')
-    .pluck()
-    .all(cp.treeSize) as string[];
-  const tree = new Tree(rows.map(leafHash));
+  let tree = subtreesOf(db, cp.treeSize, false);
+  // A copy that disagrees with the signed root (a rebuilt or restored database) is read again.
+  if (tree.root(0, cp.treeSize).toString('hex') !== cp.rootHash) tree = subtreesOf(db, cp.treeSize, true);
   if (tree.root(0, cp.treeSize).toString('hex') !== cp.rootHash) {
     throw new Error(`the events disagree with checkpoint ${cp.treeSize}; run custody verify`);
   }
