@@ -56,7 +56,7 @@ export async function reportsBench(o: {
       unit: 'pages/s',
       ratio: null,
       peakRssMb: bare.peakRssMb,
-      detail: `${bare.pages} pages of 40 rows × 6 cells, header, "Page i of n", embedded font; peak RSS ${bare.peakRssMb.toFixed(0)} MB`,
+      detail: `${bare.pages} pages of 40 rows × 6 cells, header, "Page i of n", embedded font, layout cache dropped every 64 pages; peak RSS ${bare.peakRssMb.toFixed(0)} MB`,
     },
     {
       group: 'reports',
