@@ -3,7 +3,7 @@
  * run on this machine. Prints a table (stderr with --json, which prints the JSON result to stdout);
  * --out FILE writes the JSON result too. Sizes: --quick, or --append-events N, --verify-events N,
  * --import-rows N, --lookup-events N, --http-seconds S, --connections C, --audit-items N,
- * --audit-single-scans N; --stages http,append,…
+ * --audit-single-scans N, --report-items N; --stages http,append,…
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +23,7 @@ export const QUICK_SIZES: BenchSizes = {
   labelsLarge: 1_000,
   auditItems: 2_000,
   auditSingleScans: 300,
+  reportItems: 3_000,
 };
 
 const SIZE_FLAGS = {
@@ -37,6 +38,7 @@ const SIZE_FLAGS = {
   'labels-large': 'labelsLarge',
   'audit-items': 'auditItems',
   'audit-single-scans': 'auditSingleScans',
+  'report-items': 'reportItems',
 } as const satisfies Record<string, keyof BenchSizes>;
 
 export async function benchMain(argv: string[]): Promise<void> {

@@ -7,6 +7,7 @@ import { httpBench } from './http';
 import { itemsBench } from './items';
 import { labelsBench } from './labels';
 import type { BenchResult, Metric } from './report';
+import { reportsBench } from './reports';
 import { verifyBench } from './verify';
 
 export interface BenchSizes {
@@ -31,6 +32,8 @@ export interface BenchSizes {
   auditItems: number;
   /** Of its scans, how many are timed one per write (the rest go in batches of 1,000). */
   auditSingleScans: number;
+  /** Items in the demo data set whose largest case the reports stage reports on. */
+  reportItems: number;
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -45,9 +48,10 @@ export const DEFAULT_SIZES: BenchSizes = {
   labelsLarge: 67_000,
   auditItems: 67_000,
   auditSingleScans: 2_000,
+  reportItems: 67_000,
 };
 
-export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits'] as const;
+export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits', 'reports'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -109,6 +113,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         ...(await auditBench({ dir, items: sizes.auditItems, singleScans: sizes.auditSingleScans, say })),
       );
     }
+    if (stages.has('reports')) metrics.push(...(await reportsBench({ dir, items: sizes.reportItems, say })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

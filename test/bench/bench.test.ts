@@ -36,3 +36,15 @@ describe('bench', () => {
     expect(table).toMatch(/POST \/items\/import/);
   });
 });
+
+describe('bench, reports stage', () => {
+  it('measures the case report against bare pdfkit pages in the same run', async () => {
+    const result = await runBench({ stages: ['reports'], sizes: { reportItems: 150 }, log: null });
+    const [bare, ours] = result.metrics;
+    expect(bare).toMatchObject({ group: 'reports', ratio: null, unit: 'pages/s' });
+    expect(ours).toMatchObject({ group: 'reports', name: 'GET /cases/:id/report.pdf', unit: 'pages/s' });
+    expect(ours!.ratio).toBeGreaterThan(0);
+    expect(ours!.detail).toMatch(/items, \d+ pages in .* first byte \d+ ms/);
+    expect(ours!.peakRssMb).toBeGreaterThan(0);
+  });
+});

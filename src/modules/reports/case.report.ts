@@ -302,7 +302,8 @@ export async function streamCaseReport(
     );
     const siteNames = new Map(seizures.map((s) => [s.id, s.farmName]));
     let fingerprint = '0'.repeat(64);
-    let qr = await qrPng(closingFacts(head, fingerprint).url);
+    // Counting draws no image: the QR code is made once the fingerprint is known.
+    let qr: Buffer = Buffer.alloc(0);
     let made: Awaited<ReturnType<PayloadSink['finish']>> | null = null;
     const spec: PdfSpec = {
       info: {
@@ -376,13 +377,14 @@ export async function streamCaseReport(
     await streamPdf(res, spec, async (pages) => {
       made = await sink.finish();
       fingerprint = made.fingerprint;
-      qr = await qrPng(closingFacts(head, fingerprint).url);
       spec.page.footer = `Checkpoint ${cp.treeSize} · fingerprint ${fingerprint.slice(0, 16)}…`;
-      await recordReport(
+      const recorded = recordReport(
         app.ledger,
         { kind: head.kind, parameters, fingerprint, checkpoint: cp, requestedBy: head.requestedBy },
         { deflated: made.deflated, size: made.size },
       );
+      qr = await qrPng(closingFacts(head, fingerprint).url);
+      await recorded;
       return {
         'Content-Disposition': `inline; filename="case-report-${cp.treeSize}-${fingerprint.slice(0, 12)}.pdf"`,
         'X-Report-Fingerprint': fingerprint,

@@ -1,98 +1,14 @@
 import type { Db } from '../../db/open';
 import type { Checkpoint } from '../../ledger/checkpoint';
-import { sha256 } from '../../ledger/hash';
-import { leafHash, nodeHash } from '../../ledger/merkle';
+import { leafHash } from '../../ledger/merkle';
+import { eventInclusion, parseTlogProof, verifyInclusion } from '../../ledger/proofs';
 
-/*
- * Inclusion proofs for the events a report shows, in the C2SP tlog-proof form. Until the ledger's
- * own proof module (tiles) is in, they are computed here from the leaves up to the checkpoint: one
- * pass over the event hashes per report, then O(log n) per proof.
+/**
+ * seq → the C2SP tlog-proof of each event in the checkpoint's tree, from the ledger's tiles (each
+ * checked against the signed root before it is handed out; its `extra` is the event's export line).
  */
-
-export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
-
-class Tree {
-  private readonly levels: Buffer[][];
-  constructor(leaves: Buffer[]) {
-    this.levels = [leaves];
-    for (let level = leaves; level.length > 1; ) {
-      const up: Buffer[] = [];
-      for (let i = 0; i + 1 < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
-      this.levels.push(up);
-      level = up;
-    }
-  }
-
-  /** RFC 6962 MTH of leaves [lo, hi). */
-  root(lo: number, hi: number): Buffer {
-    const n = hi - lo;
-    if (n === 0) return sha256(new Uint8Array(0));
-    if ((n & (n - 1)) === 0 && lo % n === 0) return this.levels[Math.log2(n)]![lo / n]!;
-    const k = 2 ** Math.floor(Math.log2(n - 1));
-    return nodeHash(this.root(lo, lo + k), this.root(lo + k, hi));
-  }
-
-  /** RFC 6962 PATH(m, D[lo:hi]): the audit path of leaf lo + m, its sibling first. */
-  path(m: number, lo: number, hi: number): Buffer[] {
-    const n = hi - lo;
-    if (n <= 1) return [];
-    const k = 2 ** Math.floor(Math.log2(n - 1));
-    return m < k
-      ? [...this.path(m, lo, lo + k), this.root(lo + k, hi)]
-      : [...this.path(m - k, lo + k, hi), this.root(lo, lo + k)];
-  }
-}
-
-export function formatTlogProof(
-  index: number,
-  proof: readonly Buffer[],
-  note: string,
-  extra?: string,
-): string {
-  const lines = [TLOG_PROOF_HEADER];
-  if (extra !== undefined) lines.push(`extra ${Buffer.from(extra, 'utf8').toString('base64')}`);
-  lines.push(`index ${index}`, ...proof.map((h) => h.toString('base64')));
-  return `${lines.join('\n')}\n\n${note}`;
-}
-
-/** seq → tlog-proof of each event in the checkpoint's tree (checked against its root). */
 export function proofsFor(db: Db, seqs: readonly number[], cp: Checkpoint): Map<number, string> {
-  const out = new Map<number, string>();
-  if (seqs.length === 0) return out;
-  const rows = db.sqlite
-    .prepare('SELECT hash FROM events WHERE seq <= ? ORDER BY seq')
-    .pluck()
-    .all(cp.treeSize) as string[];
-  const tree = new Tree(rows.map(leafHash));
-  if (tree.root(0, cp.treeSize).toString('hex') !== cp.rootHash) {
-    throw new Error(`the events disagree with checkpoint ${cp.treeSize}; run custody verify`);
-  }
-  for (const seq of seqs) out.set(seq, formatTlogProof(seq - 1, tree.path(seq - 1, 0, cp.treeSize), cp.note));
-  return out;
-}
-
-/** RFC 9162 §2.1.3.2: does `proof` lead from `leaf` at `index` to `root` in a tree of `size`? */
-export function verifyInclusion(
-  leaf: Buffer,
-  index: number,
-  size: number,
-  proof: readonly Buffer[],
-  root: Buffer,
-) {
-  if (index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn & 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (!(fn & 1)) while (fn !== 0 && !(fn & 1)) [fn, sn] = [fn >> 1, sn >> 1];
-    } else r = nodeHash(r, p);
-    fn >>= 1;
-    sn >>= 1;
-  }
-  return sn === 0 && r.equals(root);
+  return new Map(seqs.map((seq) => [seq, eventInclusion(db, seq, cp).tlogProof]));
 }
 
 /** Whether an event's attached tlog-proof holds against the report's (already verified) checkpoint. */
@@ -102,21 +18,21 @@ export function checkEventProof(
   cp: Checkpoint,
 ): { ok: true } | { ok: false; reason: string } {
   if (proof === undefined) return { ok: false, reason: 'no inclusion proof' };
-  const lines = proof.split('\n');
-  if (lines[0] !== TLOG_PROOF_HEADER) return { ok: false, reason: `the proof is not a ${TLOG_PROOF_HEADER}` };
-  let i = lines[1]?.startsWith('extra ') ? 2 : 1;
-  const m = /^index (0|[1-9][0-9]*)$/.exec(lines[i++] ?? '');
-  if (!m || Number(m[1]) !== e.seq - 1) return { ok: false, reason: 'the proof is for another index' };
-  const path: Buffer[] = [];
-  for (; i < lines.length && lines[i] !== ''; i++) {
-    const h = Buffer.from(lines[i]!, 'base64');
-    if (h.length !== 32 || h.toString('base64') !== lines[i])
-      return { ok: false, reason: 'a proof line is not a hash' };
-    path.push(h);
+  let parsed: ReturnType<typeof parseTlogProof>;
+  try {
+    parsed = parseTlogProof(proof);
+  } catch (err) {
+    return { ok: false, reason: `the proof is not a tlog-proof: ${(err as Error).message}` };
   }
-  if (lines.slice(i + 1).join('\n') !== cp.note)
-    return { ok: false, reason: 'the proof names another checkpoint' };
-  const ok = verifyInclusion(leafHash(e.hash), e.seq - 1, cp.treeSize, path, Buffer.from(cp.rootHash, 'hex'));
+  if (parsed.index !== e.seq - 1) return { ok: false, reason: 'the proof is for another index' };
+  if (parsed.checkpointNote !== cp.note) return { ok: false, reason: 'the proof names another checkpoint' };
+  const ok = verifyInclusion(
+    leafHash(e.hash),
+    parsed.index,
+    cp.treeSize,
+    parsed.proof,
+    Buffer.from(cp.rootHash, 'hex'),
+  );
   return ok
     ? { ok: true }
     : { ok: false, reason: `the proof does not lead to the root of checkpoint ${cp.treeSize}` };

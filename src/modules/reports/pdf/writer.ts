@@ -1,6 +1,10 @@
 import type { ReportFont } from './document';
 import { trimFontCaches } from './document';
+import { collectGarbage } from './gc';
 import { measurer } from './measure';
+
+/** Pages between forced collections on a long report (see gc.ts). */
+const GC_EVERY = 150;
 
 /** A4 portrait, in points. */
 export const PAGE = { width: 595.28, height: 841.89, left: 42, right: 553.28, top: 74, bottom: 796 } as const;
@@ -58,6 +62,7 @@ export class ReportWriter {
   private table: Table | null = null;
   private pagesAtLastBreath = 0;
   private lastYield = Date.now();
+  private countYields = 0;
   private readonly m = measurer();
 
   constructor(
@@ -261,9 +266,12 @@ export class ReportWriter {
       if (this.pageCount === this.pagesAtLastBreath) return;
       if (Math.floor(this.pageCount / 64) !== Math.floor(this.pagesAtLastBreath / 64) && this.doc)
         trimFontCaches(this.doc);
+      if (Math.floor(this.pageCount / GC_EVERY) !== Math.floor(this.pagesAtLastBreath / GC_EVERY))
+        collectGarbage();
       this.pagesAtLastBreath = this.pageCount;
       await this.pace();
     } else if (Date.now() - this.lastYield > 20) {
+      if (++this.countYields % 25 === 0) collectGarbage();
       await new Promise((r) => setImmediate(r));
       this.lastYield = Date.now();
     }

@@ -1,0 +1,140 @@
+/**
+ * The reports stage's processes, each alone so its peak RSS is its own:
+ *   reports-child.ts build <db> <key> <items>   the demo data set of <items> items
+ *   reports-child.ts report <db> <key>           GET the largest case's report.pdf over HTTP
+ *   reports-child.ts bare <pages>                bare pdfkit: 40 rows × 6 cells, header, "Page i of n"
+ * Each prints one JSON line.
+ */
+import http from 'node:http';
+import PDFDocument from 'pdfkit';
+import { createApp } from '../../src/app';
+import { createContext } from '../../src/context';
+import { openDb } from '../../src/db/open';
+import { loadOrCreateSigner } from '../../src/ledger/signer';
+import { FONTS } from '../../src/lib/fonts';
+import { planDemo, sizeFor } from '../../src/modules/demo/demo.generator';
+import { loadDemo } from '../../src/modules/demo/demo.loader';
+import { trimFontCaches } from '../../src/modules/reports/pdf/document';
+import * as users from '../../src/modules/users/users.service';
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+const [mode, ...args] = process.argv.slice(2);
+
+async function build(dbPath: string, keyPath: string, items: number) {
+  const db = openDb(dbPath);
+  const ctx = createContext({ db, signer: loadOrCreateSigner(keyPath), checkpointIntervalMs: 0 });
+  const result = loadDemo(ctx, planDemo(sizeFor(items), 2022));
+  await ctx.ledger.close();
+  db.sqlite.close();
+  return { items: result.totals.items, events: result.events };
+}
+
+async function report(dbPath: string, keyPath: string) {
+  const db = openDb(dbPath);
+  const app = createApp({ db, signer: loadOrCreateSigner(keyPath), checkpointIntervalMs: 0 });
+  const { ledger } = app.locals.ctx;
+  const prosecutor = users.listUsers(db).find((u) => u.role === 'prosecutor')!;
+  const token = ledger.writeNow((tx) => users.issueToken(tx, prosecutor.id, 'system').token);
+  const { c: caseId, n: items } = db.sqlite
+    .prepare('SELECT case_id AS c, count(*) AS n FROM items GROUP BY case_id ORDER BY n DESC LIMIT 1')
+    .get() as { c: string; n: number };
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  const t0 = performance.now();
+  const out = await new Promise<{ status: number; pages: number; firstByteMs: number; bytes: number }>(
+    (resolve, reject) => {
+      http
+        .get(
+          { port, path: `/api/v1/cases/${caseId}/report.pdf`, headers: { authorization: `Bearer ${token}` } },
+          (res) => {
+            let first = 0;
+            let bytes = 0;
+            res.on('data', (c: Buffer) => {
+              if (first === 0) first = performance.now() - t0;
+              bytes += c.length;
+            });
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                pages: Number(res.headers['x-report-pages']),
+                firstByteMs: first,
+                bytes,
+              }),
+            );
+            res.on('error', reject);
+          },
+        )
+        .on('error', reject);
+    },
+  );
+  const ms = performance.now() - t0;
+  server.close();
+  await ledger.close();
+  db.sqlite.close();
+  return { ...out, items, ms, pagesPerSec: out.pages / (ms / 1000) };
+}
+
+// A custody table's kind of text; repeated, as a real table's names, places and events are.
+const CELLS = [
+  '2022-03-14 09:30 +05:00',
+  'Received into the warehouse',
+  'Ekibastuz WH-1 › Room 2',
+  'purpose: court hearing',
+  'seal KZ-FMA 0990001',
+  'Айгүл Қасымова (clerk)',
+  '2022-03-15 11:00 +05:00',
+  'Moved',
+  'Shelf A → Shelf B',
+  'reason: Room 1 reorganised',
+  'seal intact',
+  'Дана Исқақова (supervisor)',
+];
+
+async function bare(pages: number) {
+  const t0 = performance.now();
+  const doc = new PDFDocument({ autoFirstPage: false, pdfVersion: '1.7' });
+  doc.registerFont('regular', FONTS.regular);
+  doc.registerFont('bold', FONTS.bold);
+  let bytes = 0;
+  doc.on('data', (c: Buffer) => {
+    bytes += c.length;
+  });
+  const ended = new Promise((r) => doc.on('end', r));
+  for (let p = 1; p <= pages; p++) {
+    doc.addPage({ size: 'A4', margin: 0 });
+    doc.font('bold').fontSize(10).text(`Case 12/345-2022 · Custody report`, 42, 30, { lineBreak: false });
+    doc.font('regular').fontSize(7.5);
+    for (let r = 0; r < 40; r++) {
+      for (let c = 0; c < 6; c++) {
+        doc.text(`r${r} c${c} EV-26-00${p}${r}-${c} seal KZ-${p * 40 + r}`, 42 + c * 85, 74 + r * 18, {
+          lineBreak: false,
+        });
+      }
+    }
+    doc.fontSize(8).text(`Page ${p} of ${pages}`, 500, 812, { lineBreak: false });
+    // pdfkit caches the layout of every distinct word forever, and each entry holds on to a lot:
+    // the bare loop grows by about 1 MB a page without this (the report does the same, see trimFontCaches).
+    if (p % 64 === 0) trimFontCaches(doc);
+    await new Promise((r) => setImmediate(r));
+  }
+  doc.end();
+  await ended;
+  const ms = performance.now() - t0;
+  return { pages, ms, bytes, pagesPerSec: pages / (ms / 1000) };
+}
+
+const run =
+  mode === 'build'
+    ? build(args[0]!, args[1]!, Number(args[2]))
+    : mode === 'report'
+      ? report(args[0]!, args[1]!)
+      : mode === 'bare'
+        ? bare(Number(args[0]))
+        : Promise.reject(new Error('usage: reports-child.ts build|report|bare …'));
+run
+  .then((r) => process.stdout.write(`${JSON.stringify({ ...r, peakRssMb: peakRssMb() })}\n`))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
