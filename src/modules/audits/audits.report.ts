@@ -5,11 +5,11 @@ import { type EventRow, exportLineOf } from '../../ledger/events-read';
 import { AppError } from '../../lib/errors';
 import { getCase } from '../cases/cases.service';
 import { Names } from '../reports/facts';
-import { recordReport, reportCheckpoint, sealPayload } from '../reports/fingerprint';
+import { reportCheckpoint } from '../reports/fingerprint';
 import { type Field, type ReportHead, reportHead } from '../reports/item.payload';
-import { closingFacts, evidenceAttachments, VERIFY_STEPS } from '../reports/item.render';
-import { type Column, closingBlock, type PdfSpec, qrPng, renderPdf } from '../reports/pdf';
-import { evidenceFor, requesterOf } from '../reports/reports.service';
+import { closingFacts, evidenceAttachments, reportFrame, VERIFY_STEPS } from '../reports/item.render';
+import { type Column, closingBlock, type PdfSpec, qrPng } from '../reports/pdf';
+import { makeReport, requesterOf } from '../reports/reports.service';
 import { printTime, printUtc, words } from '../reports/words';
 import type { AuthUser } from '../users/users.service';
 import type { DiscrepancyKind } from './audits.enums';
@@ -259,18 +259,12 @@ export async function auditReportSpec(
   const facts = closingFacts(p, evidence.fingerprint);
   const qr = await qrPng(facts.url);
   return {
-    info: {
-      title: `Audit report ${p.audit.id}`,
-      subject: `Audit ${p.audit.id} at ledger checkpoint ${p.checkpoint.treeSize}`,
-      author: `${p.requestedBy.name} (${p.requestedBy.role})`,
-      date: new Date(p.checkpoint.signedAt),
-      keywords: `fingerprint ${evidence.fingerprint}`,
-    },
-    page: {
-      header: p.header,
-      subheader: p.subheader,
-      footer: `Checkpoint ${p.checkpoint.treeSize} · fingerprint ${evidence.fingerprint.slice(0, 16)}…`,
-    },
+    ...reportFrame(
+      p,
+      evidence.fingerprint,
+      `Audit report ${p.audit.id}`,
+      `Audit ${p.audit.id} at ledger checkpoint ${p.checkpoint.treeSize}`,
+    ),
     content: async (w) => {
       w.heading('Audit report', 17);
       w.paragraph(
@@ -304,22 +298,7 @@ export async function auditReportSpec(
 
 /** Makes a closed audit's report, records that it was made (report_made), and returns the PDF. */
 export async function makeAuditReport(app: AppContext, auditId: string, user: AuthUser, serviceUrl: string) {
-  const { payload, checkpoint } = auditReportPayload(app, auditId, user, serviceUrl);
-  const { canonical, fingerprint } = sealPayload(payload);
-  const seqs = payload.events.map((e) => Number(e.seq));
-  const pdf = await renderPdf(
-    await auditReportSpec(payload, evidenceFor(app, checkpoint, canonical, fingerprint, seqs)),
-  );
-  await recordReport(
-    app.ledger,
-    {
-      kind: payload.kind,
-      parameters: payload.parameters,
-      fingerprint,
-      checkpoint,
-      requestedBy: payload.requestedBy,
-    },
-    canonical,
-  );
-  return { pdf, fingerprint, payload, checkpoint };
+  const made = auditReportPayload(app, auditId, user, serviceUrl);
+  const seqs = made.payload.events.map((e) => Number(e.seq));
+  return makeReport(app, made, seqs, auditReportSpec);
 }

@@ -1,4 +1,10 @@
-import { closingFacts, type Evidence, evidenceAttachments, VERIFY_STEPS } from '../reports/item.render';
+import {
+  closingFacts,
+  type Evidence,
+  evidenceAttachments,
+  reportFrame,
+  VERIFY_STEPS,
+} from '../reports/item.render';
 import { qrPng } from '../reports/pdf/barcode';
 import { closingBlock } from '../reports/pdf/closing';
 import type { PdfSpec } from '../reports/pdf/stream';
@@ -36,18 +42,12 @@ export async function certificateSpec(p: CertificatePayload, evidence: Evidence)
   const facts = closingFacts(p, evidence.fingerprint);
   const qr = await qrPng(facts.url);
   return {
-    info: {
-      title: `${p.title} ${p.certificateNo}`,
-      subject: `${p.title} ${p.certificateNo} (disposal ${p.disposalId}) at ledger checkpoint ${p.checkpoint.treeSize}`,
-      author: `${p.requestedBy.name} (${p.requestedBy.role})`,
-      date: new Date(p.checkpoint.signedAt),
-      keywords: `fingerprint ${evidence.fingerprint}`,
-    },
-    page: {
-      header: p.header,
-      subheader: p.subheader,
-      footer: `Checkpoint ${p.checkpoint.treeSize} · fingerprint ${evidence.fingerprint.slice(0, 16)}…`,
-    },
+    ...reportFrame(
+      p,
+      evidence.fingerprint,
+      `${p.title} ${p.certificateNo}`,
+      `${p.title} ${p.certificateNo} (disposal ${p.disposalId}) at ledger checkpoint ${p.checkpoint.treeSize}`,
+    ),
     content: async (w) => {
       w.heading(`${p.title} № ${p.certificateNo}`, 17);
       w.paragraph(

@@ -1,7 +1,5 @@
 import type { AppContext } from '../../context';
-import { recordReport, sealPayload } from '../reports/fingerprint';
-import { renderPdf } from '../reports/pdf/stream';
-import { evidenceFor, requesterOf } from '../reports/reports.service';
+import { makeReport, requesterOf } from '../reports/reports.service';
 import type { AuthUser } from '../users/users.service';
 import { certificatePayload } from './certificate.payload';
 import { certificateSpec } from './certificate.render';
@@ -17,26 +15,6 @@ export async function makeCertificate(
   serviceUrl: string,
   checkpoint?: number,
 ) {
-  const { payload, checkpoint: cp } = certificatePayload(
-    app.ledger,
-    disposalId,
-    requesterOf(user),
-    serviceUrl,
-    checkpoint,
-  );
-  const { canonical, fingerprint } = sealPayload(payload);
-  const evidence = evidenceFor(app, cp, canonical, fingerprint, payload.seqs);
-  const pdf = await renderPdf(await certificateSpec(payload, evidence));
-  await recordReport(
-    app.ledger,
-    {
-      kind: payload.kind,
-      parameters: payload.parameters,
-      fingerprint,
-      checkpoint: cp,
-      requestedBy: payload.requestedBy,
-    },
-    canonical,
-  );
-  return { pdf, fingerprint, payload, checkpoint: cp };
+  const made = certificatePayload(app.ledger, disposalId, requesterOf(user), serviceUrl, checkpoint);
+  return makeReport(app, made, made.payload.seqs, certificateSpec);
 }

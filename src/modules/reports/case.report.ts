@@ -24,7 +24,14 @@ import {
   type ReportHead,
   reportHead,
 } from './item.payload';
-import { closingFacts, displayOrder, eventCells, HISTORY_COLUMNS, VERIFY_STEPS } from './item.render';
+import {
+  closingFacts,
+  displayOrder,
+  eventCells,
+  HISTORY_COLUMNS,
+  reportFooter,
+  VERIFY_STEPS,
+} from './item.render';
 import { qrPng } from './pdf/barcode';
 import { closingBlock } from './pdf/closing';
 import { type PdfSpec, streamPdf } from './pdf/stream';
@@ -377,7 +384,7 @@ export async function streamCaseReport(
     await streamPdf(res, spec, async (pages) => {
       made = await sink.finish();
       fingerprint = made.fingerprint;
-      spec.page.footer = `Checkpoint ${cp.treeSize} · fingerprint ${fingerprint.slice(0, 16)}…`;
+      spec.page.footer = reportFooter(cp.treeSize, fingerprint);
       const recorded = recordReport(
         app.ledger,
         { kind: head.kind, parameters, fingerprint, checkpoint: cp, requestedBy: head.requestedBy },

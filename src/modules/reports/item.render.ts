@@ -121,6 +121,36 @@ export function closingFacts(head: ReportHead, fingerprint: string): ClosingFact
   };
 }
 
+/** The footer every fingerprinted report prints on each page. */
+export const reportFooter = (treeSize: number, fingerprint: string) =>
+  `Checkpoint ${treeSize} · fingerprint ${fingerprint.slice(0, 16)}…`;
+
+/**
+ * The document info and page frame every fingerprinted report shares: dated at its checkpoint (so
+ * the same report at the same checkpoint is the same bytes), the fingerprint in its keywords and footer.
+ */
+export function reportFrame(
+  head: ReportHead,
+  fingerprint: string,
+  title: string,
+  subject: string,
+): Pick<PdfSpec, 'info' | 'page'> {
+  return {
+    info: {
+      title,
+      subject,
+      author: `${head.requestedBy.name} (${head.requestedBy.role})`,
+      date: new Date(head.checkpoint.signedAt),
+      keywords: `fingerprint ${fingerprint}`,
+    },
+    page: {
+      header: head.header,
+      subheader: head.subheader,
+      footer: reportFooter(head.checkpoint.treeSize, fingerprint),
+    },
+  };
+}
+
 export const reportUrl = (head: ReportHead, fingerprint: string) =>
   `${head.serviceUrl}/api/v1/reports/${fingerprint}`;
 
@@ -181,18 +211,12 @@ export async function itemReportSpec(p: ItemReportPayload, evidence: Evidence): 
   const facts = closingFacts(p, evidence.fingerprint);
   const [barcode, qr] = await Promise.all([code128Png(p.section.evidenceNo), qrPng(facts.url)]);
   return {
-    info: {
-      title: `Chain of custody ${p.section.printed}, case ${p.case.number}`,
-      subject: `Chain-of-custody report of ${p.section.printed} at ledger checkpoint ${p.checkpoint.treeSize}`,
-      author: `${p.requestedBy.name} (${p.requestedBy.role})`,
-      date: new Date(p.checkpoint.signedAt),
-      keywords: `fingerprint ${evidence.fingerprint}`,
-    },
-    page: {
-      header: p.header,
-      subheader: p.subheader,
-      footer: `Checkpoint ${p.checkpoint.treeSize} · fingerprint ${evidence.fingerprint.slice(0, 16)}…`,
-    },
+    ...reportFrame(
+      p,
+      evidence.fingerprint,
+      `Chain of custody ${p.section.printed}, case ${p.case.number}`,
+      `Chain-of-custody report of ${p.section.printed} at ledger checkpoint ${p.checkpoint.treeSize}`,
+    ),
     content: async (w) => {
       w.heading('Chain-of-custody report', 17);
       w.paragraph(
