@@ -5,11 +5,11 @@ import { type Logger, pino } from 'pino';
 import { type AppContext, type ContextOptions, createContext } from './context';
 import { authenticate } from './http/auth';
 import { docsRouter } from './http/docs';
-import { methodNotAllowed } from './http/methods';
+import { answerOptions, methodNotAllowed } from './http/methods';
 import { buildOpenApi } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { requestLog } from './http/request-log';
-import { mountRoute } from './http/route';
+import { mountRoutes } from './http/route';
 import { securityHeaders } from './http/security-headers';
 import { routes } from './modules/routes';
 import { idempotency, itemPrecondition } from './web/idempotency';
@@ -55,6 +55,7 @@ export function createApp(options: AppOptions): App {
   // A silent logger (tests) skips the request log entirely.
   if (logger.isLevelEnabled('fatal')) app.use(requestLog(logger));
   app.use(securityHeaders(HELMET_OPTIONS));
+  app.use(answerOptions(app));
   app.use('/docs', docsRouter());
 
   const api = express.Router();
@@ -67,10 +68,10 @@ export function createApp(options: AppOptions): App {
     openapi ??= buildOpenApi(routes);
     res.json(openapi);
   });
-  for (const route of routes) mountRoute(api, ctx, route);
-  api.use(methodNotAllowed(routes));
+  mountRoutes(api, ctx, routes);
   app.use('/api/v1', api);
   app.use(webRouter(ctx));
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

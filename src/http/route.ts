@@ -102,8 +102,28 @@ function parsePart<T extends ZodType>(schema: T | undefined, value: unknown, whe
   return result.data;
 }
 
+/**
+ * Mounts the routes, grouped by their first path segment into one router each (in list order within
+ * a group): a request is matched against the few routes of its segment, not against every route in
+ * turn. Routes are grouped only by a literal first segment, so no two groups can match one path.
+ */
+export function mountRoutes(router: Router, app: AppContext, list: readonly AnyRoute[]): void {
+  const groups = new Map<string, Router>();
+  for (const spec of list) {
+    const segment = /^\/([^/:]+)(\/|$)/.exec(spec.path)?.[1];
+    if (!segment) throw new Error(`${spec.path}: a route's path must start with a literal segment`);
+    let group = groups.get(segment);
+    if (!group) {
+      group = express.Router();
+      groups.set(segment, group);
+      router.use(`/${segment}`, group);
+    }
+    mountRoute(group, app, spec, spec.path.slice(segment.length + 1) || '/');
+  }
+}
+
 /** Mounts one route: permission before validation (so a 403 never leaks what a body should be). */
-export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): void {
+function mountRoute(router: Router, app: AppContext, spec: AnyRoute, path: string): void {
   const queryShape = queryShapeOf(spec.query, `${spec.method.toUpperCase()} ${spec.path}`);
   const handler = async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -139,12 +159,30 @@ export function mountRoute(router: Router, app: AppContext, spec: AnyRoute): voi
       const query = parsePart(spec.query, rawQuery, 'query');
       const body = parsePart(spec.body, req.body, 'body');
       const result = await spec.handler({ req, res, params, query, body, user: user as AuthUser, app });
-      if (result !== undefined && !res.headersSent) res.status(spec.response.status).json(result);
+      if (result !== undefined && !res.headersSent) answerJson(req, res, spec.response.status, result);
     } catch (err) {
       next(err);
     }
   };
-  router[spec.method](spec.path, ...bodyParsers(spec), handler);
+  router[spec.method](path, ...bodyParsers(spec), handler);
+}
+
+/**
+ * A route's JSON answer. Reads go through res.json, so Express's ETag and 304 apply. A write's
+ * answer is written in one res.end: an ETag of its body (a SHA-1 over it) is of no use to anyone,
+ * nor is res.send's content-type rewriting. When a middleware wrapped res.send for this answer
+ * (the web app's Idempotency-Key keeps the answer it sends), the answer goes through it.
+ */
+function answerJson(req: Request, res: Response, status: number, body: unknown): void {
+  if (req.method === 'GET' || req.method === 'HEAD' || status === 204 || Object.hasOwn(res, 'send')) {
+    res.status(status).json(body);
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 function unauthenticated(url: string): AppError {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, HELMET_OPTIONS } from '../../src/app';
 import { openDb } from '../../src/db/open';
 import { generateSigner } from '../../src/ledger/signer';
+import { makeItem } from '../custody/fixtures';
 import { auth, makeTestApp, tempDir } from '../helpers/app';
 import { expectProblem } from '../helpers/problem';
 
@@ -94,6 +95,31 @@ describe('methods a path does not answer', () => {
     expect(put.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
+  it('answers every path the app serves, not only API routes: /openapi.json, /docs, web pages', async () => {
+    const before = t.head();
+    for (const method of ['delete', 'put', 'patch', 'post'] as const) {
+      const res = await t.http[method]('/api/v1/openapi.json').set(auth(t.tokens.admin));
+      expectProblem(res, 405, 'method_not_allowed');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+    }
+    for (const path of ['/docs', '/docs/init.js', '/cases', '/items/EV2600000010']) {
+      const res = await t.http.delete(path);
+      expectProblem(res, 405, 'method_not_allowed');
+      expect(res.headers.allow, path).toBe('GET, HEAD, OPTIONS');
+    }
+    const signin = await t.http.put('/signin');
+    expectProblem(signin, 405, 'method_not_allowed');
+    expect(signin.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+    for (const path of ['/api/v1/openapi.json', '/docs/', '/cases', '/api/v1/health']) {
+      const res = await t.http.options(path);
+      expect(res.status, path).toBe(204);
+      expect(res.headers.allow, path).toBe('GET, HEAD, OPTIONS');
+    }
+    expectProblem(await t.http.options('/nowhere'), 404, 'route_not_found');
+    expectProblem(await t.http.delete('/docs/nowhere'), 404, 'route_not_found');
+    expect(t.head()).toBe(before);
+  });
+
   it('answers OPTIONS with 204 and Allow, and an unknown path stays 404', async () => {
     const options = await t.http.options('/api/v1/users/x/tokens').set(auth(t.tokens.admin));
     expect(options.status).toBe(204);
@@ -140,6 +166,42 @@ describe('the request log', () => {
     });
     expect(of('req-200')[0]).toMatchObject({ level: 30, res: { statusCode: 200 } });
     expect(JSON.stringify(lines)).not.toMatch(/authorization/i);
+  });
+});
+
+describe('answers to writes', () => {
+  it('carry the JSON body without an ETag; reads keep theirs', async () => {
+    const ev = await makeItem(t);
+    const res = await t.http
+      .post(`/api/v1/items/${ev}/events`)
+      .set(auth(t.tokens.clerk))
+      .send({ type: 'note', text: 'пломба цела' });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.body).toMatchObject({ type: 'note', item: { evidenceNo: ev, lastSeq: res.body.seq } });
+    const read = await t.http.get(`/api/v1/items/${ev}`).set(auth(t.tokens.clerk));
+    expect(read.status).toBe(200);
+    expect(read.headers.etag).toMatch(/^W\/"/);
+  });
+
+  it('with an Idempotency-Key (bearer token) are kept and replayed byte for byte', async () => {
+    const ev = await makeItem(t);
+    const send = () =>
+      t.http
+        .post(`/api/v1/items/${ev}/events`)
+        .set(auth(t.tokens.clerk))
+        .set('Idempotency-Key', 'edge-write-0001')
+        .send({ type: 'note', text: 'once' });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const head = t.head();
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect(t.head()).toBe(head);
   });
 });
 

@@ -7,7 +7,7 @@ import type { z } from '../../lib/zod';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
 import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
 import { DERIVED_MEMBERS, type FactInput, type Lookups, normalize } from './custody.references';
-import { type CustodyState, timeBoundsOf, timeOrder } from './custody.state';
+import { type CustodyState, type TimeBounds, timeOrder } from './custody.state';
 import { CUSTODY_EVENT_TYPES, itemEventTypeOf } from './state-machine';
 
 export type CorrectionInput = Extract<CustodyEventInput, { type: 'correction' }>;
@@ -20,6 +20,7 @@ export function correctionData(
   db: Db,
   now: Date,
   state: CustodyState,
+  bounds: TimeBounds,
   input: CorrectionInput,
   lookups: Lookups,
 ): EventData {
@@ -49,11 +50,8 @@ export function correctionData(
   if (typeof input.fields.occurredAt === 'string') {
     // A corrected time stays in the future check and after the seizure and the registration.
     checkOccurredAt(input.fields.occurredAt, now);
-    const bounds = timeOrder(timeBoundsOf(db, state.evidenceNo)).slice(
-      0,
-      targetType === 'registered' ? 1 : 2,
-    );
-    checkNotBefore(input.fields.occurredAt, now, bounds);
+    const before = timeOrder(bounds).slice(0, targetType === 'registered' ? 1 : 2);
+    checkNotBefore(input.fields.occurredAt, now, before);
   }
   let fields: EventData;
   if (targetType && (CUSTODY_EVENT_TYPES as readonly string[]).includes(targetType)) {

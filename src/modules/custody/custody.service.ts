@@ -11,8 +11,8 @@ import { derivedFrom, type Lookups, newLookups, normalize } from './custody.refe
 import {
   type CustodyState,
   findCustodyState,
-  getCustodyState,
-  timeBoundsOf,
+  readItemForEvent,
+  type TimeBounds,
   timeOrder,
 } from './custody.state';
 import {
@@ -45,9 +45,10 @@ export interface AppendItemEvent<T extends ItemEventType> {
   occurredAt?: string | undefined;
   /**
    * The event's data, or a function of the item's state before the event, called only once the
-   * state machine allows the event (so reference checks never run for a refused transition).
+   * state machine allows the event (so reference checks never run for a refused transition); it
+   * also gets the item's time bounds (a correction of a time checks them).
    */
-  data: EventData | ((item: CustodyState) => EventData);
+  data: EventData | ((item: CustodyState, bounds: TimeBounds) => EventData);
 }
 
 /**
@@ -59,10 +60,10 @@ export interface AppendItemEvent<T extends ItemEventType> {
 export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<T>): Recorded<T> {
   const { tx } = input;
   checkOccurredAt(input.occurredAt, tx.now);
-  const state = getCustodyState(tx.db, input.evidenceNo);
+  const { state, bounds } = readItemForEvent(tx.db, input.evidenceNo);
   checkTransition(state, input.type);
-  checkNotBefore(input.occurredAt, tx.now, timeOrder(timeBoundsOf(tx.db, state.evidenceNo)));
-  const data = typeof input.data === 'function' ? input.data(state) : input.data;
+  checkNotBefore(input.occurredAt, tx.now, timeOrder(bounds));
+  const data = typeof input.data === 'function' ? input.data(state, bounds) : input.data;
   const event = tx.append({
     type: ledgerType(input.type),
     entityType: 'item',
@@ -152,10 +153,10 @@ export function recordEvent(
     evidenceNo: evidenceNoText,
     type: input.type,
     occurredAt: input.occurredAt,
-    data: (state) => {
+    data: (state, bounds) => {
       const data =
         input.type === 'correction'
-          ? correctionData(tx.db, tx.now, state, input, lookups)
+          ? correctionData(tx.db, tx.now, state, bounds, input, lookups)
           : { ...normalize(tx.db, tx.now, input, lookups), ...derivedFrom(input.type, state) };
       // Cited documents must be attached first (404 document_not_found); each recorded once.
       const documents = requireDocuments(tx.db, input.documents);

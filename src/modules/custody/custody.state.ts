@@ -75,14 +75,45 @@ export interface TimeBounds {
   lastSeq: number;
 }
 
-// Three primary-key lookups beside the item row: its seizure, its registration, its latest event.
-const SELECT_BOUNDS = `SELECT s.seized_at AS seizedAt, r.occurred_at AS registeredAt, i.registered_seq AS registeredSeq,
-  e.occurred_at AS lastAt, i.last_seq AS lastSeq
+/**
+ * An item's state and its time bounds in one statement: the item row and three primary-key
+ * lookups beside it (its seizure, its registration, its latest event). Every event on an item
+ * reads it once, before the state machine and the time order are checked.
+ */
+const SELECT_STATE_AND_BOUNDS = `SELECT i.evidence_no, i.status, i.location_code, i.custodian_user_id,
+  i.holder_party_id, i.checkout_purpose, i.due_at, i.seal_no, i.condition, i.value_minor, i.value_currency,
+  i.value_as_of, i.last_seq, s.seized_at, r.occurred_at AS registered_at, i.registered_seq,
+  e.occurred_at AS last_at
   FROM items i JOIN seizures s ON s.id = i.seizure_id JOIN events r ON r.seq = i.registered_seq
   JOIN events e ON e.seq = i.last_seq WHERE i.evidence_no = ?`;
 
-export function timeBoundsOf(db: Db, compact: string): TimeBounds {
-  return prepared(db, SELECT_BOUNDS).get(compact) as TimeBounds;
+type StateAndBoundsRow = CustodyRow & {
+  seized_at: string;
+  registered_at: string;
+  registered_seq: number;
+  last_at: string;
+};
+
+export interface ItemForEvent {
+  state: CustodyState & { parsed: EvidenceNo };
+  bounds: TimeBounds;
+}
+
+/** Parses the number (either form, any case) and reads the item's state and time bounds; 404 item_not_found. */
+export function readItemForEvent(db: Db, evidenceNoText: string): ItemForEvent {
+  const parsed = parseEvidenceNo(evidenceNoText);
+  const row = prepared(db, SELECT_STATE_AND_BOUNDS).get(parsed.compact) as StateAndBoundsRow | undefined;
+  if (!row) throw itemNotFound(parsed.compact);
+  return {
+    state: { ...toState(row), parsed },
+    bounds: {
+      seizedAt: row.seized_at,
+      registeredAt: row.registered_at,
+      registeredSeq: row.registered_seq,
+      lastAt: row.last_at,
+      lastSeq: row.last_seq,
+    },
+  };
 }
 
 /** The bounds as checkNotBefore reads them: seizure, registration, then the latest event. */
@@ -108,8 +139,9 @@ export function timeOrder(b: TimeBounds): TimeBound[] {
 export function getCustodyState(db: Db, evidenceNoText: string): CustodyState & { parsed: EvidenceNo } {
   const parsed = parseEvidenceNo(evidenceNoText);
   const state = findCustodyState(db, parsed.compact);
-  if (!state) {
-    throw new AppError('item_not_found', `no item "${parsed.compact}"`, { evidenceNo: parsed.compact });
-  }
+  if (!state) throw itemNotFound(parsed.compact);
   return { ...state, parsed };
 }
+
+const itemNotFound = (compact: string) =>
+  new AppError('item_not_found', `no item "${compact}"`, { evidenceNo: compact });
