@@ -20,6 +20,8 @@ export interface BenchService extends BenchServer {
   logLines(): number;
   /** An item that accepts notes, registered by the bench's clerk. */
   evidenceNo: string;
+  /** The service's process (for its memory, read from /proc). */
+  pid: number;
 }
 
 interface Prepared {
@@ -95,6 +97,7 @@ export async function startService(dir: string, logLevel: 'info' | 'silent'): Pr
       url,
       token: p.token,
       evidenceNo: p.evidenceNo,
+      pid: child.pid ?? 0,
       stop,
       logLines: () => readFileSync(logFile, 'utf8').split('"msg":"request completed"').length - 1,
     };

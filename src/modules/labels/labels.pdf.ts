@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { trimFontCaches } from '../reports/pdf/document';
 import { drawPlan } from './labels.draw-pdf';
 import { type LabelFormat, perSheet } from './labels.formats';
 import { planItemLabel } from './labels.layout';
@@ -28,8 +29,6 @@ export function newLabelDoc(title: string, now: Date): TextDoc {
   const doc = new PDFDocument({
     autoFirstPage: false,
     margin: 0,
-    // pdfkit caches the layout of every distinct word it measures; labels are all distinct words.
-    fontLayoutCache: false,
     info: { Title: title, Creator: 'Custody Ledger', CreationDate: now },
   });
   registerLabelFonts(doc);
@@ -51,6 +50,14 @@ function releasePage(page: PDFKit.PDFPage | undefined): void {
   if (ref) ref.data = {};
 }
 
+/**
+ * pdfkit lays each word out (fontkit shaping) for every measure and every draw — four times a
+ * line here — unless its per-word cache holds it; but that cache keeps every distinct word of the
+ * document (each label's numbers are new words). Kept, and emptied every this many labels: the
+ * words labels share stay laid out, and memory stays flat.
+ */
+const LAYOUT_CACHE_LABELS = 100;
+
 export async function streamLabelPages<T>(
   sink: StreamSink,
   doc: TextDoc,
@@ -65,6 +72,12 @@ export async function streamLabelPages<T>(
   let slot = grid ? opts.start - 1 : 0;
   let open = false;
   let finished: PDFKit.PDFPage | undefined;
+  let drawn = 0;
+  const drawOne = (item: T, x: number, y: number) => {
+    draw(doc, item, x, y);
+    if (opts.outline) outline(doc, f, x, y);
+    if (++drawn % LAYOUT_CACHE_LABELS === 0) trimFontCaches(doc);
+  };
   const addPage = (size: [number, number]) => {
     // addPage writes the page before it (no bufferPages): that page can be let go.
     doc.addPage({ size, margin: 0 });
@@ -76,8 +89,7 @@ export async function streamLabelPages<T>(
       for (let c = 0; c < opts.copies; c++) {
         if (!grid) {
           addPage([f.width, f.height]);
-          draw(doc, item, 0, 0);
-          if (opts.outline) outline(doc, f, 0, 0);
+          drawOne(item, 0, 0);
           await sink.pace();
           if (sink.aborted) return false;
           continue;
@@ -90,8 +102,7 @@ export async function streamLabelPages<T>(
         const row = Math.floor(slot / grid.columns);
         const x = grid.left + col * grid.pitchX;
         const y = grid.top + row * grid.pitchY;
-        draw(doc, item, x, y);
-        if (opts.outline) outline(doc, f, x, y);
+        drawOne(item, x, y);
         slot += 1;
         if (slot === perSheet(f)) {
           slot = 0;
