@@ -112,7 +112,13 @@ ${
 </section>`
     : ''
 }
-${report ? html`<p class="actions"><a class="btn" href="/api/v1/audits/${a.id}/report.pdf" download>${i.t('audit.report')}</a></p>` : ''}
+${
+  report && !open
+    ? html`<p class="actions"><a class="btn primary" data-testid="audit-report" href="/api/v1/audits/${a.id}/report.pdf" download="audit-${a.id}.pdf">${i.t('audit.report')}</a></p>`
+    : report
+      ? html`<p class="muted" data-testid="audit-report-later">${i.t('audit.reportAfterClose')}</p>`
+      : ''
+}
 <div class="grid3">
 ${discrepancyTable(i, 'missing', a.discrepancies.missing)}
 ${discrepancyTable(i, 'misplaced', a.discrepancies.misplaced)}
