@@ -225,6 +225,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', { timeout: 180_000 },
         await scan(printedEv(evs[1]!));
         await expect.poll(() => feedback.textContent()).toBe(L('disp.scanned', { ev: printedEv(evs[1]!) }));
         await expect.poll(() => sup.locator('#disposal-items tr.row-ok').count()).toBe(2);
+        expect(await sup.locator('#disposal-summary').textContent()).toContain(
+          L('disp.countsText', { items: 2, scanned: 2, missing: 0 }),
+        );
+        expect(await sup.locator('#disposal-items').textContent()).toContain(L('dispOutcome.scanned'));
 
         // Complete: one witness only is refused, clearly, and writes nothing; two complete it once.
         await sup.getByText(L('disp.complete'), { exact: true }).click();
@@ -288,6 +292,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', { timeout: 180_000 },
         await expect
           .poll(() => feedback.textContent())
           .toBe(L('audit.outcome.location', { where: shelf.path }));
+        // The shelf leaves the list of places still to scan.
+        await expect.poll(() => page.locator('#audit-unscanned').textContent()).not.toContain(shelf.path);
         await scan(onShelf[0]!);
         await expect.poll(() => found.textContent()).toBe('1');
         await scan(onShelf[2]!);

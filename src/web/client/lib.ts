@@ -112,13 +112,16 @@ export async function download(
   return { ok: true, file };
 }
 
-/** A refusal in the user's language: the catalogue's text for its code, else the service's own detail. */
+/**
+ * A refusal in the user's language: the catalogue's text for its code, else the service's own
+ * detail. The detail is English, so it is not added to a known code's text in the page.
+ */
 export function problemText(s: Strings, answer: object): string {
   const body = answer as Record<string, unknown>;
   const code = String(body.code ?? 'network');
   const known = s[`error.${code}`];
   const detail = typeof body.detail === 'string' ? body.detail : '';
-  return known ? (detail && code !== 'network' ? `${known} (${detail})` : known) : detail || code;
+  return known ?? (detail || code);
 }
 
 /** Kazakhstan local time as the user typed it (datetime-local) → RFC 3339 with +05:00. */
@@ -207,4 +210,16 @@ export function guardedSubmit(form: HTMLFormElement, run: (key: string) => Promi
       form.removeAttribute('aria-busy');
     }
   });
+}
+
+/** Redraws parts of this page (by selector) from the server's fresh rendering of it, after a scan. */
+export async function redraw(selectors: string[]): Promise<void> {
+  const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+  if (!page.ok) return;
+  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+  for (const sel of selectors) {
+    const fresh = doc.querySelector(sel);
+    const here = document.querySelector(sel);
+    if (fresh && here) here.innerHTML = fresh.innerHTML;
+  }
 }

@@ -124,7 +124,7 @@ ${discrepancyTable(i, 'missing', a.discrepancies.missing)}
 ${discrepancyTable(i, 'misplaced', a.discrepancies.misplaced)}
 ${discrepancyTable(i, 'unexpected', a.discrepancies.unexpected)}
 </div>
-${a.unscannedLocations.length ? html`<section class="panel"><h2>${i.t('audit.unscannedLocations')}</h2><ul>${a.unscannedLocations.map((p) => html`<li>${p.path}</li>`)}</ul></section>` : ''}
+<div id="audit-unscanned">${a.unscannedLocations.length ? html`<section class="panel"><h2>${i.t('audit.unscannedLocations')}</h2><ul>${a.unscannedLocations.map((p) => html`<li>${p.path}</li>`)}</ul></section>` : ''}</div>
 ${jsonScript('audit-data', { id: a.id })}`;
   return layout(i, session, {
     title: a.title ?? i.t('audit.audit'),
