@@ -439,6 +439,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', { timeout: 180_000 },
       await expect.poll(() => msg.textContent()).toContain(L('error.session_expired'));
       await page.waitForURL(/\/signin\?expired=1/);
       expect(await page.getByRole('alert').textContent()).toContain(L('signin.expired'));
+      await f.screenshot(page, 'signin-expired', false);
       expect(t.head()).toBe(head);
       t.setNow(new Date());
       await f.end();
@@ -462,6 +463,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', { timeout: 180_000 },
       });
       await page.getByRole('button', { name: L('nav.signout') }).click();
       await expect.poll(() => page.getByRole('alert').textContent()).toContain(L('error.csrf_invalid'));
+      await f.screenshot(page, 'csrf-refused', false);
       expect(t.head()).toBe(head);
       await page.goto(`${f.base}/items/${ev}`);
       expect(new URL(page.url()).pathname).toBe(`/items/${ev}`);
