@@ -83,13 +83,14 @@ export function errorPage(res: Response, p: PageLocals, err: unknown) {
   const status = e?.status ?? 500;
   const key = `error.${e?.code ?? 'internal_error'}` as MessageKey;
   const { i } = p;
-  const text = i.t(key) === key ? i.t('error.generic') : i.t(key);
+  const known = i.t(key) !== key;
+  const text = known ? i.t(key) : i.t('error.generic');
   send(
     res,
     layout(i, p.session, {
       title: i.t('error.title'),
       body: html`<div class="panel error-panel" role="alert"><p class="big">${text}</p>
-        ${e ? html`<p class="muted">${e.message} (${e.code})</p>` : ''}
+        ${e ? html`<p class="muted">${known ? e.code : `${e.message} (${e.code})`}</p>` : ''}
         <p><a class="btn" href="/">${i.t('nav.dashboard')}</a></p></div>`,
     }),
     status,

@@ -5,9 +5,12 @@ import type { TestApp } from '../helpers/app';
 
 export const PASSWORD = 'correct horse battery';
 
-/** Gives each test user (`clerk1`, `supervisor1`, …) a web password. */
+let hashed: Promise<string> | null = null;
+
+/** Gives each test user (`clerk1`, `supervisor1`, …) a web password (hashed once per file). */
 export async function givePasswords(t: TestApp, roles: Role[]) {
-  const hash = await hashPassword(PASSWORD);
+  hashed ??= hashPassword(PASSWORD);
+  const hash = await hashed;
   const { ledger } = t.app.locals.ctx;
   await ledger.write((tx) => {
     for (const role of roles) setPassword(tx, { userId: t.userIds[role], hash, reason: 'initial' }, 'system');

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { beep, type Tone } from './beep';
-import { api, problemText, strings, t } from './lib';
+import { api, problemText, redraw, strings, t } from './lib';
 
 const s = strings();
 const { id } = JSON.parse(document.getElementById('audit-data')?.textContent ?? '{}') as { id: string };
@@ -21,16 +21,8 @@ const TONES: Record<string, Tone> = {
 };
 const KINDS: Record<string, string> = { location: 'location', expected_here: 'ok', duplicate: 'duplicate' };
 
-/** The counts and discrepancy lists, redrawn from the server's own page after each scan. */
-async function refresh() {
-  const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
-  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
-  for (const sel of ['#audit-counts', '.grid3']) {
-    const fresh = doc.querySelector(sel);
-    const here = document.querySelector(sel);
-    if (fresh && here) here.innerHTML = fresh.innerHTML;
-  }
-}
+/** The counts, discrepancy lists and places still to scan, redrawn from the server's page after each scan. */
+const refresh = () => redraw(['#audit-counts', '.grid3', '#audit-unscanned']);
 
 let queue: Promise<void> = Promise.resolve();
 form.addEventListener('submit', (e) => {

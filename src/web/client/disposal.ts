@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { beep } from './beep';
-import { api, formJson, guardedSubmit, problemText, say, strings, t } from './lib';
+import { api, formJson, guardedSubmit, problemText, redraw, say, strings, t } from './lib';
 
 const s = strings();
 const { id } = JSON.parse(document.getElementById('disposal-data')?.textContent ?? '{}') as { id: string };
@@ -24,8 +24,9 @@ scanForm?.addEventListener('submit', async (e) => {
   if (res.ok) {
     feedback.className = 'feedback f-ok';
     feedback.textContent = t(s, 'disp.scanned', { ev: String(res.body.printed ?? code) });
-    document.querySelector(`tr[data-ev="${res.body.evidenceNo}"]`)?.classList.add('row-ok');
     beep('ok');
+    // The batch's counts and the item's row (now "scanned") as the service has them.
+    await redraw(['#disposal-summary', '#disposal-items']);
   } else {
     feedback.className = 'feedback f-error';
     feedback.textContent = problemText(s, res.body);

@@ -1,5 +1,16 @@
 /// <reference lib="dom" />
-import { api, escapeHtml, formJson, guardedSubmit, newKey, problemText, say, strings, t } from './lib';
+import {
+  api,
+  download,
+  escapeHtml,
+  formJson,
+  guardedSubmit,
+  newKey,
+  problemText,
+  say,
+  strings,
+  t,
+} from './lib';
 
 const s = strings();
 const caseSelect = document.getElementById('case-select') as HTMLSelectElement;
@@ -12,7 +23,8 @@ const csvMsg = document.getElementById('csv-msg')!;
 const preview = document.getElementById('csv-preview')!;
 const doneMsg = document.getElementById('done-msg')!;
 const doneList = document.getElementById('done-list')!;
-const printLink = document.getElementById('print-labels') as HTMLAnchorElement | null;
+const printBtn = document.getElementById('print-labels') as HTMLButtonElement | null;
+const printMsg = document.getElementById('print-msg');
 const labelFormat = document.getElementById('label-format') as HTMLSelectElement | null;
 
 let checkedText: string | null = null;
@@ -222,17 +234,37 @@ function done(evs: string[]) {
     .slice(-200)
     .map((e) => `<li><a class="mono" href="/items/${e}">${printed(e)}</a></li>`)
     .join('');
-  updatePrintLink();
+  enablePrint();
 }
 
-/** One click prints the session's labels: a PDF of every item registered here, on the chosen stock. */
-function updatePrintLink() {
-  if (!printLink || !registered.length) return;
-  const q = new URLSearchParams({ items: registered.join(','), format: labelFormat?.value ?? '4x2' });
-  printLink.href = `/api/v1/labels/items.pdf?${q}`;
-  printLink.classList.remove('disabled');
-  printLink.removeAttribute('aria-disabled');
+/**
+ * One click prints the session's labels: a PDF of every item registered here, on the chosen stock.
+ * A POST with the numbers in its body (up to 100,000), so a 10,000-item intake fits; the button is
+ * off while the PDF is made, so a double click prints once.
+ */
+function enablePrint() {
+  if (printBtn && registered.length) printBtn.disabled = false;
 }
-labelFormat?.addEventListener('change', updatePrintLink);
+printBtn?.addEventListener('click', async () => {
+  if (!registered.length || printBtn.disabled) return;
+  printBtn.disabled = true;
+  printBtn.setAttribute('aria-busy', 'true');
+  const n = registered.length;
+  const format = labelFormat?.value ?? '4x2';
+  say(printMsg, t(s, 'intake.labelsPreparing', { n }), 'info');
+  try {
+    const got = await download(
+      'POST',
+      '/api/v1/labels/items.pdf',
+      { json: { items: registered, format } },
+      `labels-${format}-${n}.pdf`,
+    );
+    if (got.ok) say(printMsg, t(s, 'intake.labelsReady', { n, file: got.file }), 'ok');
+    else say(printMsg, problemText(s, got.problem), 'error');
+  } finally {
+    printBtn.disabled = false;
+    printBtn.removeAttribute('aria-busy');
+  }
+});
 
 if (caseSelect.value && !seizureSelect.options.length) void loadSeizures();

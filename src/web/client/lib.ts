@@ -36,13 +36,14 @@ export interface CallOptions {
   ifMatch?: number;
 }
 
-/** The API with this page's session cookie; writes carry the CSRF token and, given one, an idempotency key. */
-export async function api<T = Record<string, unknown>>(
+/** The fetch behind api() and download(): session cookie, CSRF token on writes, keys, and a timed-out session sends to sign-in. */
+async function call(
   method: string,
   path: string,
-  o: CallOptions = {},
-): Promise<Answer<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  o: CallOptions,
+  accept: string,
+): Promise<{ res: Response | null; problem: Record<string, unknown> }> {
+  const headers: Record<string, string> = { Accept: accept };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
   if (o.key) headers['Idempotency-Key'] = o.key;
   if (o.ifMatch !== undefined) headers['If-Match'] = `"${o.ifMatch}"`;
@@ -58,9 +59,10 @@ export async function api<T = Record<string, unknown>>(
   try {
     res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
   } catch {
-    return { ok: false, status: 0, body: { code: 'network' } as T };
+    return { res: null, problem: { code: 'network' } };
   }
   const type = res.headers.get('content-type') ?? '';
+  if (res.ok && !type.includes('json')) return { res, problem: {} };
   const parsed = type.includes('json') ? await res.json().catch(() => ({})) : {};
   if (
     res.status === 401 &&
@@ -69,16 +71,57 @@ export async function api<T = Record<string, unknown>>(
     const next = encodeURIComponent(location.pathname + location.search);
     setTimeout(() => location.assign(`/signin?expired=1&next=${next}`), 1500);
   }
-  return { ok: res.ok, status: res.status, body: parsed as T };
+  return { res, problem: parsed as Record<string, unknown> };
 }
 
-/** A refusal in the user's language: the catalogue's text for its code, else the service's own detail. */
+/** The API with this page's session cookie; writes carry the CSRF token and, given one, an idempotency key. */
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  o: CallOptions = {},
+): Promise<Answer<T>> {
+  const { res, problem } = await call(method, path, o, 'application/json');
+  return { ok: res?.ok ?? false, status: res?.status ?? 0, body: problem as T };
+}
+
+/**
+ * A file from the API (a PDF of labels, say) saved by the browser as `fallbackName` unless the
+ * service names it: for bodies too long for a link (a POST with 10,000 evidence numbers).
+ */
+export async function download(
+  method: string,
+  path: string,
+  o: CallOptions,
+  fallbackName: string,
+): Promise<{ ok: true; file: string } | { ok: false; problem: Record<string, unknown> }> {
+  const { res, problem } = await call(method, path, o, '*/*');
+  if (!res?.ok) return { ok: false, problem };
+  const blob = await res.blob().catch(() => null);
+  if (!blob) return { ok: false, problem: { code: 'network' } };
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  const file = named ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { ok: true, file };
+}
+
+/**
+ * A refusal in the user's language: the catalogue's text for its code, else the service's own
+ * detail. The detail is English, so it is not added to a known code's text in the page.
+ */
 export function problemText(s: Strings, answer: object): string {
   const body = answer as Record<string, unknown>;
   const code = String(body.code ?? 'network');
   const known = s[`error.${code}`];
   const detail = typeof body.detail === 'string' ? body.detail : '';
-  return known ? (detail && code !== 'network' ? `${known} (${detail})` : known) : detail || code;
+  return known ?? (detail || code);
 }
 
 /** Kazakhstan local time as the user typed it (datetime-local) → RFC 3339 with +05:00. */
@@ -167,4 +210,16 @@ export function guardedSubmit(form: HTMLFormElement, run: (key: string) => Promi
       form.removeAttribute('aria-busy');
     }
   });
+}
+
+/** Redraws parts of this page (by selector) from the server's fresh rendering of it, after a scan. */
+export async function redraw(selectors: string[]): Promise<void> {
+  const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+  if (!page.ok) return;
+  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+  for (const sel of selectors) {
+    const fresh = doc.querySelector(sel);
+    const here = document.querySelector(sel);
+    if (fresh && here) here.innerHTML = fresh.innerHTML;
+  }
 }

@@ -348,7 +348,7 @@ export const en = {
   'intake.noCsv': 'Choose a file or paste its lines first.',
   'intake.checkedOk': 'All {n} rows are valid. Nothing is written yet: press “Import”.',
   'intake.checkedBad':
-    '{n} lines have errors (marked below). Nothing was written. Correct them and check again.',
+    'Lines with errors: {n} (marked below). Nothing was written. Correct them and check again.',
   'intake.imported': 'Imported {n} items.',
   'intake.line': 'Line',
   'intake.problems': 'Problems',
@@ -357,7 +357,7 @@ export const en = {
   'intake.added': 'Registered {ev}.',
   'intake.doneStep': 'Registered, labels',
   'intake.nothingYet': 'Nothing registered in this session yet.',
-  'intake.registered': '{n} items registered in this session.',
+  'intake.registered': 'Registered in this session: {n}.',
   'intake.printLabels': 'Print their labels',
   'intake.addItems': 'Add items',
 
@@ -568,4 +568,8 @@ export const en = {
   'error.unknown_label_format': 'Unknown label stock.',
   'audit.writeOff': 'Write off',
   'audit.writeOffReason': 'Reason (inquiry no.)',
+  // web2: audit report link, labels printed by POST
+  'audit.reportAfterClose': 'The audit report can be downloaded once the audit is closed.',
+  'intake.labelsPreparing': 'Preparing the labels of {n} items…',
+  'intake.labelsReady': 'Labels of {n} items downloaded: {file}. Open the file and print it.',
 } as const;

@@ -570,4 +570,8 @@ export const kk: Record<keyof typeof en, string> = {
   'error.unknown_label_format': 'Белгісіз жапсырма пішімі.',
   'audit.writeOff': 'Есептен шығару',
   'audit.writeOffReason': 'Себебі (тексеру №)',
+  // web2: audit report link, labels printed by POST
+  'audit.reportAfterClose': 'Есепті түгендеу аяқталғаннан кейін жүктеп алуға болады.',
+  'intake.labelsPreparing': 'Жапсырмалар дайындалуда ({n} зат)…',
+  'intake.labelsReady': 'Жапсырмалар жүктелді ({n} зат): {file}. Файлды ашып, басып шығарыңыз.',
 };

@@ -570,4 +570,8 @@ export const ru: Record<keyof typeof en, string> = {
   'error.unknown_label_format': 'Неизвестный формат этикетки.',
   'audit.writeOff': 'Списать',
   'audit.writeOffReason': 'Причина (№ проверки)',
+  // web2: audit report link, labels printed by POST
+  'audit.reportAfterClose': 'Отчёт можно будет скачать после завершения инвентаризации.',
+  'intake.labelsPreparing': 'Готовим этикетки (предметов: {n})…',
+  'intake.labelsReady': 'Этикетки скачаны (предметов: {n}): {file}. Откройте файл и напечатайте.',
 };

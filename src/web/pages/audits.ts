@@ -112,13 +112,19 @@ ${
 </section>`
     : ''
 }
-${report ? html`<p class="actions"><a class="btn" href="/api/v1/audits/${a.id}/report.pdf" download>${i.t('audit.report')}</a></p>` : ''}
+${
+  report && !open
+    ? html`<p class="actions"><a class="btn primary" data-testid="audit-report" href="/api/v1/audits/${a.id}/report.pdf" download="audit-${a.id}.pdf">${i.t('audit.report')}</a></p>`
+    : report
+      ? html`<p class="muted" data-testid="audit-report-later">${i.t('audit.reportAfterClose')}</p>`
+      : ''
+}
 <div class="grid3">
 ${discrepancyTable(i, 'missing', a.discrepancies.missing)}
 ${discrepancyTable(i, 'misplaced', a.discrepancies.misplaced)}
 ${discrepancyTable(i, 'unexpected', a.discrepancies.unexpected)}
 </div>
-${a.unscannedLocations.length ? html`<section class="panel"><h2>${i.t('audit.unscannedLocations')}</h2><ul>${a.unscannedLocations.map((p) => html`<li>${p.path}</li>`)}</ul></section>` : ''}
+<div id="audit-unscanned">${a.unscannedLocations.length ? html`<section class="panel"><h2>${i.t('audit.unscannedLocations')}</h2><ul>${a.unscannedLocations.map((p) => html`<li>${p.path}</li>`)}</ul></section>` : ''}</div>
 ${jsonScript('audit-data', { id: a.id })}`;
   return layout(i, session, {
     title: a.title ?? i.t('audit.audit'),

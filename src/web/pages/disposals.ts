@@ -87,7 +87,7 @@ export const disposalPage: PageHandler = (req, { i, session }, ctx) => {
   const body = html`
 <p class="lead">${i.t(`disposition.${d.disposition}` as MessageKey)} · ${chip(i, 'dispStatus', d.status)}</p>
 <div class="grid2">
-<section class="panel"><h2>${i.t('disp.summary')}</h2><table class="kv">
+<section class="panel" id="disposal-summary"><h2>${i.t('disp.summary')}</h2><table class="kv">
   ${row('disp.authority', `${i.t(`authority.${d.authority.kind}` as MessageKey)} ${d.authority.number} · ${i.date(d.authority.date)} · ${d.authority.issuer}`)}
   ${row('disp.proposedBy', `${d.proposedBy.name} · ${i.dateTime(d.proposedAt)}`)}
   ${row('disp.decidedBy', d.decidedBy ? `${d.decidedBy.name} · ${i.dateTime(d.decidedAt)}${d.decisionReason ? ` · ${d.decisionReason}` : ''}` : null)}
@@ -138,7 +138,7 @@ ${!canDecide && !canCancel && !canScan && !canComplete && !certificate ? html`<p
 <thead><tr><th>${i.t('item.evidenceNo')}</th><th>${i.t('item.category')}</th><th>${i.t('item.makeModel')}</th><th>${i.t('item.serial')}</th><th>${i.t('item.status')}</th><th>${i.t('disp.outcome')}</th></tr></thead>
 <tbody>${items.items.map(
     (it) =>
-      html`<tr data-ev="${it.evidenceNo}"><td>${evLink(it.evidenceNo)}</td><td>${categoryName(i, it.category)}</td><td>${[it.make, it.model].filter(Boolean).join(' ') || '—'}</td><td class="mono">${it.serialNumber ?? '—'}</td><td>${statusChip(i, it.status)}</td><td>${chip(i, 'dispOutcome', it.outcome)}</td></tr>`,
+      html`<tr data-ev="${it.evidenceNo}"${it.outcome === 'scanned' ? html` class="row-ok"` : ''}><td>${evLink(it.evidenceNo)}</td><td>${categoryName(i, it.category)}</td><td>${[it.make, it.model].filter(Boolean).join(' ') || '—'}</td><td class="mono">${it.serialNumber ?? '—'}</td><td>${statusChip(i, it.status)}</td><td>${chip(i, 'dispOutcome', it.outcome)}</td></tr>`,
   )}</tbody></table></div>
 </section>
 ${jsonScript('disposal-data', { id: d.id })}`;

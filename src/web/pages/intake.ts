@@ -93,10 +93,11 @@ export const intakePage: PageHandler = (req, { i, session }, ctx) => {
       hasApi('/labels/items')
         ? html`<label for="label-format">${i.t('intake.labelFormat')}</label>
     <select id="label-format">${LABEL_FORMATS.map((f) => html`<option value="${f}">${i.t(`labelFormat.${f}` as MessageKey)}</option>`)}</select>
-    <a class="btn primary disabled" id="print-labels" aria-disabled="true" target="_blank" href="#">${i.t('intake.printLabels')}</a>`
+    <button type="button" class="btn primary" id="print-labels" data-testid="print-labels" disabled>${i.t('intake.printLabels')}</button>`
         : ''
     }
   </div>
+  <div id="print-msg" role="status" aria-live="polite"></div>
   <ul id="done-list" class="ev-list"></ul>
 </li>
 </ol>`;

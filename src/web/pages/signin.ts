@@ -7,8 +7,15 @@ import { type I18n, i18n, isLang, langFromAcceptLanguage } from '../i18n';
 import { document, langSwitch } from '../layout';
 import { languageOf, lookupSession, SESSION_COOKIE, SESSION_MAX_MS, setLanguage } from '../sessions';
 import { signIn, signOut } from '../signin';
-import { checkFormCsrf, readCookies, requireSession, sameSecret, setCookie } from '../web.auth';
-import { send } from '../web.router';
+import {
+  checkFormCsrf,
+  type PageLocals,
+  readCookies,
+  requireSession,
+  sameSecret,
+  setCookie,
+} from '../web.auth';
+import { errorPage, send } from '../web.router';
 
 /** Before there is a session, the sign-in form's CSRF token is a cookie the form repeats (double submit). */
 const PRESIGN_COOKIE = 'custody_presign';
@@ -136,13 +143,9 @@ export function signInRoutes(r: Router, ctx: AppContext): void {
         setCookie(res, SESSION_COOKIE, '', { maxAgeS: 0 });
         res.redirect(303, '/signin?signedout=1');
       } catch (err) {
-        if (err instanceof AppError && err.code === 'csrf_invalid') {
-          res
-            .status(403)
-            .type('text/plain')
-            .send(i18n(req.webSession?.lang ?? 'ru').t('error.csrf_invalid'));
-          return;
-        }
+        // A stale form (no token): the error page in the user's language, still signed in.
+        if (err instanceof AppError && err.code === 'csrf_invalid')
+          return errorPage(res, res.locals.page as PageLocals, err);
         next(err);
       }
     },
