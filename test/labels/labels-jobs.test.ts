@@ -215,6 +215,7 @@ describe('refusals write nothing', () => {
       'start_beyond_sheet',
     );
     expect(body.perSheet).toBe(21);
+    expect(body.detail).toBe('the a4-l7160 sheet holds 21 labels; start= must be 1–21');
     await refused({ caseId: fx.caseId, format: '4x2', start: 2 }, 400, 'start_beyond_sheet');
     await refused({ caseId: fx.caseId, copies: 0 }, 400, 'validation_failed');
     await refused({ caseId: fx.caseId, copies: 11 }, 400, 'validation_failed');
