@@ -215,11 +215,47 @@ describe('refusals write nothing', () => {
       'start_beyond_sheet',
     );
     expect(body.perSheet).toBe(21);
+    expect(body.detail).toBe('the a4-l7160 sheet holds 21 labels; start= must be 1–21');
     await refused({ caseId: fx.caseId, format: '4x2', start: 2 }, 400, 'start_beyond_sheet');
     await refused({ caseId: fx.caseId, copies: 0 }, 400, 'validation_failed');
     await refused({ caseId: fx.caseId, copies: 11 }, 400, 'validation_failed');
     await refused({ caseId: fx.caseId, items: fx.items[0]?.evidenceNo as string }, 400, 'validation_failed');
     await refused({ items: 'EV2600000015' }, 400, 'invalid_check_digit');
+  });
+
+  it('mistyped numbers: every one listed with its position and reason, in GET and POST', async () => {
+    const fx = await makeLabelCase(t);
+    const good = fx.items[0]?.evidenceNo as string;
+    const body = await refused({ items: `EV2699999995,${good},EV2699999985` }, 400, 'invalid_check_digit');
+    expect(body.total).toBe(2);
+    expect(body.errors).toEqual([
+      {
+        position: 1,
+        value: 'EV2699999995',
+        code: 'invalid_check_digit',
+        detail: expect.stringContaining('check digit'),
+      },
+      {
+        position: 3,
+        value: 'EV2699999985',
+        code: 'invalid_check_digit',
+        detail: expect.stringContaining('check digit'),
+      },
+    ]);
+    expect(body.detail).toMatch(/^2 of the 3 numbers listed are mistyped .*no\. 1 "EV2699999995"/);
+    const before = t.head();
+    const many = Array.from({ length: 2000 }, (_, i) => formatEvidenceNo(26, i + 1).compact);
+    many[10] = 'EV2699999995';
+    many[1500] = 'EV-26-12';
+    const res = await t.http.post('/api/v1/labels/items.pdf').set(auth(t.tokens.clerk)).send({ items: many });
+    expectProblem(res, 400, 'invalid_check_digit');
+    expect(res.body.total).toBe(2);
+    expect(res.body.errors.map((e: { position: number; code: string }) => [e.position, e.code])).toEqual([
+      [11, 'invalid_check_digit'],
+      [1501, 'invalid_evidence_number'],
+    ]);
+    expect(res.body.detail).toContain('1 with a wrong check digit and 1 not evidence numbers');
+    expect(t.head()).toBe(before);
   });
 
   it('more than 100,000 labels', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
 import { FORMATS } from '../../src/modules/labels/labels.formats';
+import { planLocationLabel } from '../../src/modules/labels/locations.layout';
 import { auth, makeTestApp } from '../helpers/app';
 import { expectProblem } from '../helpers/problem';
 import { dmtx, missing, pdfPages, pdfText, pngSize, renderPdf, zbar } from './decode';
@@ -46,15 +47,79 @@ describe(`GET /labels/locations.pdf${tools ? ` (${tools})` : ''}`, () => {
       const pdf = join(dir, 'locations.pdf');
       renderPdf(res.body as Buffer, 72, dir, 'locations');
       expect(pdfPages(pdf)).toBe(2);
-      const text = pdfText(pdf);
-      expect(text).toContain(room.printed);
-      expect(text).toContain('Екібастұз WH-1 › Room 2 › Shelf B');
+      const [roomPage, shelfPage] = pdfText(pdf).split('\f');
+      expect(roomPage).toContain(room.printed);
+      expect(roomPage).toMatch(/Екібастұз WH-1\s+Room 2/);
+      expect(shelfPage).toMatch(/Екібастұз WH-1 › Room 2\s+Shelf B/);
       for (const dpi of [203, 300]) {
         const codes = renderPdf(pdf, dpi, dir, 'locations').flatMap(zbar);
         expect(codes.sort()).toEqual([room.code, shelf.code].sort());
       }
     },
   );
+
+  it.skipIf(tools)(
+    'a long path keeps the leaf: every format shows each location’s own name and scans',
+    async () => {
+      const wh = await makeLocation(t, 'warehouse', 'Экибастуз — склад вещественных доказательств №1');
+      const room = await makeLocation(t, 'room', 'Зал A', wh.code);
+      const shelf = await makeLocation(t, 'shelf', 'Стеллаж A-01', room.code);
+      const bin = await makeLocation(t, 'bin', 'Ячейка 3', shelf.code);
+      const codes = [wh, room, shelf, bin].map((l) => l.code);
+      for (const format of ['4x6', '4x2', '2x1', '62mm', 'a4-l7163'] as const) {
+        const res = await binary(
+          t.http
+            .get('/api/v1/labels/locations.pdf')
+            .query({ under: wh.printed, format })
+            .set(auth(t.tokens.clerk)),
+        );
+        expect(res.status).toBe(200);
+        const pdf = join(dir, `long-${format}.pdf`);
+        const f = FORMATS[format];
+        const px = 203 / 72;
+        // A sheet: only its first two rows, where the four labels are (zbarimg is slow on a page).
+        const crop = f.sheet
+          ? {
+              x: 0,
+              y: 0,
+              w: Math.ceil(f.sheet.page.width * px),
+              h: Math.ceil((f.sheet.top + 2 * f.sheet.pitchY) * px),
+            }
+          : undefined;
+        const pngs = renderPdf(res.body as Buffer, 203, dir, `long-${format}`, crop);
+        // Sheets: all four on one page, row by row; rolls: one page each, in path order.
+        const text = pdfText(pdf).replace(/\s+/g, ' ');
+        for (const name of ['Зал A', 'Стеллаж A-01', 'Ячейка 3']) expect(text, format).toContain(name);
+        if (!f.sheet) {
+          const pages = pdfText(pdf).split('\f');
+          expect(pages[3], format).toContain('Ячейка 3');
+          expect(pages[3], format).toMatch(/Стеллаж A-01/);
+        }
+        expect(pngs.flatMap(zbar).sort(), format).toEqual([...codes].sort());
+      }
+    },
+  );
+
+  it('fills a 4x6 from top to bottom, not a band in its middle', () => {
+    const f = FORMATS['4x6'];
+    const plan = planLocationLabel(f, {
+      code: 'LC00000017',
+      printed: 'LC-0000001-7',
+      kind: 'bin',
+      path: 'Экибастуз — склад вещественных доказательств №1 › Зал A › Стеллаж A-01 › Ячейка 3',
+    });
+    const top = Math.min(...plan.ops.map((o) => o.y));
+    const bottom = Math.max(...plan.ops.map((o) => o.y + o.h));
+    expect(top).toBeLessThan(f.height * 0.1);
+    expect(bottom).toBeGreaterThan(f.height * 0.9);
+    expect(bottom).toBeLessThanOrEqual(f.height - f.layout.margin);
+    const texts = plan.ops.flatMap((o) => (o.op === 'text' ? [o.text] : []));
+    // The whole path on a 4x6, wrapped; the leaf large on its own line.
+    expect(texts.join(' ')).toContain(
+      'Экибастуз — склад вещественных доказательств №1 › Зал A › Стеллаж A-01',
+    );
+    expect(texts).toContain('Ячейка 3');
+  });
 
   it.skipIf(tools)(
     'by codes= on a sheet from start=; an unknown code is refused, nothing written',

@@ -130,6 +130,11 @@ describe('ZPL text', () => {
     const res = await getZpl({ caseId: fx.caseId, format: 'a4-l7160' });
     expectProblem(res, 400, 'unknown_label_format');
     expect(res.body.formats).toEqual(['4x6', '4x2', '2x1']);
+    const brother = await getZpl({ caseId: fx.caseId, format: '62mm' });
+    expectProblem(brother, 400, 'unknown_label_format');
+    expect(brother.body.detail).toBe(
+      '62mm is a PDF format (labels/items.pdf), not one a Zebra prints from ZPL; use one of 4x6, 4x2, 2x1',
+    );
     expect(t.head()).toBe(before);
   });
 });

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { parseEvidenceNo } from '../../lib/codes';
 import { AppError } from '../../lib/errors';
 import { getCase } from '../cases/cases.service';
 import { TERMINAL_STATUSES } from '../items/items.enums';
 import { getLocation } from '../locations/locations.service';
 import { getSeizure } from '../seizures/seizures.service';
+import { parseEvidenceNos } from './labels.numbers';
 
 /** What one item label shows. */
 export interface LabelItem {
@@ -136,15 +136,7 @@ function listed(db: Db, keep: string[], skipped: Skipped): ResolvedSelection {
 }
 
 function resolveList(db: Db, texts: string[], skipMissing: boolean): ResolvedSelection {
-  const wanted: string[] = [];
-  const seen = new Set<string>();
-  for (const t of texts) {
-    const no = parseEvidenceNo(t).compact;
-    if (!seen.has(no)) {
-      seen.add(no);
-      wanted.push(no);
-    }
-  }
+  const wanted = parseEvidenceNos(texts);
   const skipped: Skipped = { unknown: [], disposed: [] };
   const keep: string[] = [];
   for (const part of chunks(wanted, CHUNK)) {

@@ -10,9 +10,13 @@ export const MAX_LABELS = 100_000;
 
 export function formatOf(id: string, allowed: readonly LabelFormatId[] = LABEL_FORMATS): LabelFormat {
   if (!(allowed as readonly string[]).includes(id)) {
+    // A real format this output does not print (62mm or a sheet as ZPL) is named as such.
+    const known = (LABEL_FORMATS as readonly string[]).includes(id);
     throw new AppError(
       'unknown_label_format',
-      `no label format "${id.slice(0, 40)}"; use one of ${allowed.join(', ')}`,
+      known
+        ? `${id} is a PDF format (labels/items.pdf), not one a Zebra prints from ZPL; use one of ${allowed.join(', ')}`
+        : `no label format "${id.slice(0, 40)}"; use one of ${allowed.join(', ')}`,
       {
         formats: allowed,
       },
@@ -70,7 +74,7 @@ export function checkStart(f: LabelFormat, start: number): void {
   if (start > perSheet(f))
     throw new AppError(
       'start_beyond_sheet',
-      `a ${f.id} sheet holds ${perSheet(f)} labels; start= must be 1–${perSheet(f)}`,
+      `the ${f.id} sheet holds ${perSheet(f)} labels; start= must be 1–${perSheet(f)}`,
       {
         perSheet: perSheet(f),
       },

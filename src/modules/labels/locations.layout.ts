@@ -1,6 +1,9 @@
+import { PATH_SEPARATOR } from '../locations/locations.projector';
 import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
-import type { LabelPlan } from './labels.layout';
+import type { LabelPlan, PlanOp } from './labels.layout';
+import { textWidth } from './text-bitmap';
+import { elideStart, type Measure, wrapText } from './text-fit';
 
 export interface LocationLabel {
   code: string;
@@ -10,68 +13,139 @@ export interface LocationLabel {
 }
 
 const MM = 72 / 25.4;
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+/** The renderers measure with their own metrics (pdfkit, pixels): leave them a little slack. */
+const SLACK = 0.97;
+
+/** The widest Code 128 modules (up to 0.75 mm) whose symbol and quiet zones fit across the label. */
+function widestBarcode(f: LabelFormat, code: string, dpi: number) {
+  const dot = 72 / dpi;
+  const edge = f.width - 2 * Math.min(f.layout.margin, 1 * MM);
+  let spec: BarcodeSpec | null = null;
+  let width = 0;
+  for (let dots = Math.max(2, Math.floor((0.75 * MM) / dot)); dots >= 2; dots--) {
+    spec = { symbology: 'code128', text: code, dpi, moduleDots: dots, barHeight: 10 };
+    width = measureBarcode(spec).width;
+    if (width + 20 * dots * dot <= edge) break;
+  }
+  return { spec: spec as BarcodeSpec, width };
+}
 
 /**
- * A shelf or bin label meant to be scanned from a metre away: the widest Code 128 modules that fit
- * (up to 0.75 mm), bars as tall as the label allows, the printed code large, the path above.
+ * The location's own name (the leaf of its path), as large as the label allows: one line at the
+ * full size or a little smaller, else (on labels tall enough) two lines, else one smaller line.
+ */
+function leafLines(measure: Measure, leaf: string, width: number, size: number, maxLines: number) {
+  for (const k of [1, 0.9, 0.8]) {
+    if (measure(leaf, size * k) <= width) return { lines: [leaf], size: size * k };
+  }
+  if (maxLines > 1) {
+    for (const k of [1, 0.9, 0.8, 0.7, 0.6]) {
+      const lines = wrapText(measure, leaf, width, size * k, maxLines);
+      if (lines) return { lines, size: size * k };
+    }
+  }
+  return { lines: [leaf], size: size * 0.6 };
+}
+
+/**
+ * A shelf or bin label meant to be read and scanned from a metre away. Top to bottom: the path of
+ * what it is in (warehouse › room › shelf), cut from its start when long so the nearest parent
+ * shows; the location's own name large (two lines on tall labels); the widest Code 128 modules that
+ * fit with bars as tall as the rest of the label allows (up to 60 mm); the printed code large. What
+ * height is left is shared out between them, so a tall label is filled, not a band in its middle.
  */
 export function planLocationLabel(f: LabelFormat, loc: LocationLabel, dpi: number = f.dpi): LabelPlan {
   const m = f.layout.margin;
   const W = f.width;
   const H = f.height;
   const inner = W - 2 * m;
-  const dot = 72 / dpi;
-  const pathH = Math.min(22, Math.max(8, H * 0.12));
-  const codeH = Math.min(54, Math.max(12, H * 0.2));
-  let spec: BarcodeSpec | null = null;
-  let width = 0;
-  const maxDots = Math.max(2, Math.floor((0.75 * MM) / dot));
-  for (let dots = maxDots; dots >= 2; dots--) {
-    const candidate: BarcodeSpec = {
-      symbology: 'code128',
-      text: loc.code,
-      dpi,
-      moduleDots: dots,
-      barHeight: 10,
-    };
-    width = measureBarcode(candidate).width;
-    spec = candidate;
-    if (width + 20 * dots * dot <= W - 2 * Math.min(m, 1 * MM)) break;
+  const fit = inner * SLACK;
+  const parts = loc.path.split(PATH_SEPARATOR);
+  const leaf = parts.pop() ?? loc.path;
+  const parents = parts.join(PATH_SEPARATOR);
+
+  const gap = clamp(H * 0.02, 0.8 * MM, 3 * MM);
+  let pathLineH = clamp(H * 0.075, 7.5, 24);
+  const leafBox = clamp(H * 0.15, 11, 50);
+  const codeH = clamp(H * 0.2, 12, 54);
+  const bold: Measure = (t, size) => textWidth('bold', t, size);
+  const regular: Measure = (t, size) => textWidth('regular', t, size);
+
+  // A 4x6 has room for the whole path on up to three lines; smaller labels show its end on one.
+  let path: string[] = [];
+  if (parents && H >= 400) {
+    for (const k of [1, 0.85]) {
+      path = wrapText(regular, parents, fit, pathLineH * k * 0.8, 3) ?? [];
+      if (path.length) {
+        pathLineH *= k;
+        break;
+      }
+    }
   }
-  // Bars at most 40 mm tall; what is left is shared above and below the barcode and its code.
-  const room = H - 2 * m - pathH - codeH - 2 * MM;
-  const barH = snap(Math.min(room, 40 * MM), dpi);
-  const spare = (room - barH) / 2;
-  const barY = snap(m + pathH + 1 * MM + spare, dpi);
-  const codeY = barY + barH + 1 * MM;
-  const bar = { ...(spec as BarcodeSpec), barHeight: barH };
-  return {
-    width: W,
-    height: H,
-    ops: [
-      {
-        op: 'text',
-        text: loc.path,
-        font: 'regular',
-        size: pathH * 0.8,
-        x: m,
-        y: barY - pathH - 1 * MM,
-        w: inner,
-        h: pathH,
-        align: 'center',
-      },
-      { op: 'barcode', spec: bar, x: snap((W - width) / 2, dpi), y: barY, w: width, h: barH },
-      {
-        op: 'text',
-        text: loc.printed,
-        font: 'bold',
-        size: codeH * 0.9,
-        x: m,
-        y: codeY,
-        w: inner,
-        h: codeH,
-        align: 'center',
-      },
-    ],
-  };
+  const pathSize = pathLineH * 0.8;
+  if (parents && !path.length) path = [elideStart(regular, parents, fit, pathSize, PATH_SEPARATOR)];
+  const pathH = pathLineH * path.length;
+  const name = leafLines(bold, leaf, fit, leafBox * 0.85, H >= 140 ? 2 : 1);
+  const lineH = name.size / 0.85;
+  const leafH = lineH * name.lines.length;
+  const gaps = (parents ? 3 : 2) * gap;
+  const room = H - 2 * m - pathH - leafH - codeH - gaps;
+  const barH = snap(Math.min(room, 60 * MM), dpi);
+  // What the bars do not take: a quarter above the text, between each group, and below the code.
+  const spare = Math.max(0, room - barH) / 4;
+
+  const ops: PlanOp[] = [];
+  let y = m + spare;
+  for (const text of path) {
+    ops.push({
+      op: 'text',
+      text,
+      font: 'regular',
+      size: pathSize,
+      x: m,
+      y,
+      w: inner,
+      h: pathLineH,
+      align: 'center',
+    });
+    y += pathLineH;
+  }
+  if (parents) y += gap;
+  for (const text of name.lines) {
+    ops.push({
+      op: 'text',
+      text,
+      font: 'bold',
+      size: name.size,
+      x: m,
+      y,
+      w: inner,
+      h: lineH,
+      align: 'center',
+    });
+    y += lineH;
+  }
+  const bar = widestBarcode(f, loc.code, dpi);
+  const barY = snap(y + gap + spare, dpi);
+  ops.push({
+    op: 'barcode',
+    spec: { ...bar.spec, barHeight: barH },
+    x: snap((W - bar.width) / 2, dpi),
+    y: barY,
+    w: bar.width,
+    h: barH,
+  });
+  ops.push({
+    op: 'text',
+    text: loc.printed,
+    font: 'bold',
+    size: codeH * 0.9,
+    x: m,
+    y: barY + barH + gap + spare,
+    w: inner,
+    h: codeH,
+    align: 'center',
+  });
+  return { width: W, height: H, ops };
 }

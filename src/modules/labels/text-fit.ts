@@ -47,11 +47,7 @@ export const textTop = (boxY: number, boxH: number, size: number) =>
  * minSize, then cuts the text with an ellipsis. `measure` gives a text's width at a size, in the
  * box's units (pdfkit's metrics for a PDF, the rasteriser's for a ZPL graphic field).
  */
-export function fitLine(
-  measure: (text: string, size: number) => number,
-  text: string,
-  box: TextBox,
-): FittedLine {
+export function fitLine(measure: Measure, text: string, box: TextBox): FittedLine {
   let size = box.size;
   let shown = text;
   let w = measure(shown, size);
@@ -83,6 +79,70 @@ export function fitLine(
         ? box.x + box.width - w
         : box.x;
   return { text: shown, size, x, width: w };
+}
+
+export type Measure = (text: string, size: number) => number;
+
+/**
+ * Breaks `text` into at most `maxLines` lines no wider than `width` at `size`, at spaces (a word
+ * wider than the line, such as a serial number, is broken between characters); null if it needs
+ * more lines.
+ */
+export function wrapText(
+  measure: Measure,
+  text: string,
+  width: number,
+  size: number,
+  maxLines: number,
+): string[] | null {
+  const fits = (t: string) => measure(t, size) <= width;
+  const lines: string[] = [];
+  let line = '';
+  // A lone dash or path separator stays at the end of the line before it, never starts one.
+  const words: string[] = [];
+  for (const w of text.split(/\s+/).filter((t) => t !== '')) {
+    if (words.length && !/[\p{L}\p{N}]/u.test(w)) words[words.length - 1] += ` ${w}`;
+    else words.push(w);
+  }
+  for (const word of words) {
+    const joined = line ? `${line} ${word}` : word;
+    if (fits(joined)) {
+      line = joined;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = '';
+    let rest = word;
+    while (!fits(rest)) {
+      let n = 1;
+      while (n < rest.length && fits(rest.slice(0, n + 1))) n++;
+      lines.push(rest.slice(0, n));
+      rest = rest.slice(n);
+    }
+    line = rest;
+    if (lines.length > maxLines) return null;
+  }
+  if (line) lines.push(line);
+  return lines.length <= maxLines ? lines : null;
+}
+
+/**
+ * A path (`a › b › c`) that fits `width` at `size`, cut from its START so that its end, the most
+ * specific part, always shows: whole leading parts give way to "…" first ("… › b › c"), then the
+ * last part loses its first characters.
+ */
+export function elideStart(measure: Measure, path: string, width: number, size: number, sep: string): string {
+  const fits = (t: string) => measure(t, size) <= width;
+  if (fits(path)) return path;
+  const parts = path.split(sep);
+  for (let k = 1; k < parts.length; k++) {
+    const shown = ['…', ...parts.slice(k)].join(sep);
+    if (fits(shown)) return shown;
+  }
+  const last = parts[parts.length - 1] ?? '';
+  let keep = last.length;
+  while (keep > 1 && !fits(`…${last.slice(last.length - keep)}`)) keep--;
+  return `…${last.slice(last.length - keep).trimStart()}`;
 }
 
 /** Writes one line with pdfkit inside its box; returns the size used. */
