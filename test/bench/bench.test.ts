@@ -44,7 +44,7 @@ describe('bench, reports stage', () => {
     expect(bare).toMatchObject({ group: 'reports', ratio: null, unit: 'pages/s' });
     expect(ours).toMatchObject({ group: 'reports', name: 'GET /cases/:id/report.pdf', unit: 'pages/s' });
     expect(ours!.ratio).toBeGreaterThan(0);
-    expect(ours!.detail).toMatch(/items, \d+ pages in .* first byte \d+ ms/);
+    expect(ours!.detail).toMatch(/items, \d+ pages .* first byte \d+ ms, first page \d+ ms/);
     expect(ours!.peakRssMb).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/ledger/canonical';
 import { type CaseItem, type CaseReportHead, canonicalCaseItem } from '../../src/modules/reports/case.report';
@@ -31,13 +32,16 @@ for (const serial of ['GPU-001', 'GPU-002']) {
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
 }
 
-function caseReport(t: TestApp, id: string, query = '') {
-  return t.http
+async function caseReport(t: TestApp, id: string, query = '') {
+  const res = await t.http
     .get(`/api/v1/cases/${id}/report.pdf${query}`)
     .set(auth(t.tokens.prosecutor))
     .set('Host', 'custody.example:3000')
     .buffer(true)
     .parse(pdfOrProblem);
+  // The fingerprint and page count are known once the document is: they follow it as trailers.
+  const trailers = (res as unknown as { res: IncomingMessage }).res.trailers;
+  return Object.assign(res, { trailers });
 }
 
 type CasePayload = CaseReportHead & { items: CaseItem[] };
@@ -53,12 +57,27 @@ describe('GET /cases/:caseId/report.pdf', () => {
     const res = await caseReport(t, caseId);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers.trailer).toBe('X-Report-Fingerprint, X-Report-Pages');
+    expect(res.headers['x-report-fingerprint']).toBeUndefined();
     const { path, canonical, payload, text } = opened(res.body);
     expect(qpdfCheck(path)).toContain('No syntax or stream encoding errors');
-    expect(createHash('sha256').update(canonical).digest('hex')).toBe(res.headers['x-report-fingerprint']);
-    const pages = execFileSync('pdfinfo', [path], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)?.[1];
-    expect(res.headers['x-report-pages']).toBe(pages);
-    expect(text).toContain(squash(`Page ${pages} of ${pages}`));
+    const fingerprint = createHash('sha256').update(canonical).digest('hex');
+    expect(res.trailers['x-report-fingerprint']).toBe(fingerprint);
+    const pages = Number(execFileSync('pdfinfo', [path], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)?.[1]);
+    expect(pages).toBeGreaterThan(1);
+    expect(res.trailers['x-report-pages']).toBe(String(pages));
+    // Every page's footer, painted once the count and the fingerprint were known, on its own page.
+    for (let i = 1; i <= pages; i++) {
+      const page = execFileSync('pdftotext', ['-f', String(i), '-l', String(i), '-layout', path, '-'], {
+        encoding: 'utf8',
+      });
+      expect(page).toMatch(
+        new RegExp(
+          `Checkpoint \\d+ · fingerprint ${fingerprint.slice(0, 16)}….*Page ${i} of ${pages}\\s*$`,
+          'm',
+        ),
+      );
+    }
     expect(payload.items.map((i) => i.evidenceNo)).toHaveLength(3);
     for (const item of payload.items) {
       expect(text).toContain(squash(item.line));
@@ -84,7 +103,7 @@ describe('GET /cases/:caseId/report.pdf', () => {
     const a = await caseReport(t, caseId);
     const b = await caseReport(t, caseId);
     expect(Buffer.compare(a.body, b.body)).toBe(0);
-    const fingerprint = a.headers['x-report-fingerprint'];
+    const fingerprint = a.trailers['x-report-fingerprint'];
     const made = await t.http.get(`/api/v1/reports/${fingerprint}`).set(auth(t.tokens.auditor));
     expect(made.status).toBe(200);
     expect(made.body).toMatchObject({ kind: 'case_custody', parameters: { caseId, format: 'full' } });
@@ -113,7 +132,7 @@ describe('GET /cases/:caseId/report.pdf', () => {
     expect(qpdfCheck(path)).toContain('No syntax or stream encoding errors');
     expect(payload.items).toEqual([]);
     expect(text).toContain(squash('No items in this case match'));
-    expect(Number(res.headers['x-report-pages'])).toBeLessThanOrEqual(2);
+    expect(Number(res.trailers['x-report-pages'])).toBeLessThanOrEqual(2);
   });
 
   it('refuses an unknown case, a seizure of another case and a bad filter, writing nothing', async () => {

@@ -63,6 +63,8 @@ export interface CaseReportHead extends ReportHead {
 }
 
 const PAGE_SIZE = 500;
+/** Known only once the last item is drawn: sent as HTTP trailers after the document. */
+export const CASE_REPORT_TRAILERS = ['X-Report-Fingerprint', 'X-Report-Pages'] as const;
 const ITEMS_SENTINEL = '@@ITEMS@@';
 
 function itemLine(v: ItemView, names: Names): string {
@@ -86,7 +88,7 @@ function itemLine(v: ItemView, names: Names): string {
 }
 
 /** The items of the report, page by page from the snapshot, each with its events up to the checkpoint. */
-async function* caseItems(
+export async function* caseItems(
   db: Db,
   f: CaseFilter,
   siteNames: Map<string, string>,
@@ -168,6 +170,14 @@ class PayloadSink {
     this.first = false;
   }
 
+  /**
+   * Waits while more than 1 MB is queued for the compressor (it runs on the thread pool, and falls
+   * behind on a busy machine): what is queued is the payload's text, which must not pile up.
+   */
+  async keepUp(): Promise<void> {
+    while (this.deflate.writableLength > 1 << 20) await once(this.deflate, 'drain');
+  }
+
   async finish() {
     this.push(`]${this.suffix}`);
     this.deflate.end();
@@ -241,9 +251,11 @@ async function drawSummary(w: ReportWriter, s: CaseSummaryFacts) {
 }
 
 /**
- * Streams a case's report: the summary, then each item's history. Both layout runs read one
- * snapshot; the first counts the pages and makes the payload (hashed and deflated as it goes), the
- * report is recorded with its fingerprint, and the second draws the pages as the client reads them.
+ * Streams a case's report in one pass from one read snapshot: the summary, then each item's history,
+ * each page sent as it ends. The payload is hashed and deflated as the items are drawn; once the last
+ * one is, the report is recorded with its fingerprint, the closing page states it, and the
+ * fingerprint and page count follow the document as HTTP trailers (X-Report-Fingerprint,
+ * X-Report-Pages). Every page's footer and "Page i of n" are painted at the end (forward references).
  */
 export async function streamCaseReport(
   app: AppContext,
@@ -308,9 +320,6 @@ export async function streamCaseReport(
       `${canonicalHead.slice(0, at)}"items":`,
     );
     const siteNames = new Map(seizures.map((s) => [s.id, s.farmName]));
-    let fingerprint = '0'.repeat(64);
-    // Counting draws no image: the QR code is made once the fingerprint is known.
-    let qr: Buffer = Buffer.alloc(0);
     let made: Awaited<ReturnType<PayloadSink['finish']>> | null = null;
     const spec: PdfSpec = {
       info: {
@@ -319,9 +328,8 @@ export async function streamCaseReport(
         author: `${head.requestedBy.name} (${head.requestedBy.role})`,
         date: new Date(cp.signedAt),
       },
-      page: { header: head.header, subheader: head.subheader, footer: `Checkpoint ${cp.treeSize}` },
+      page: { header: head.header, subheader: head.subheader },
       content: async (w) => {
-        const counting = !w.drawing;
         w.heading(`Custody report of case ${kase.number}`, 17);
         w.paragraph(
           `Made on ${head.madeAt} for ${head.requestedBy.name} (${head.requestedBy.role}), from ledger checkpoint ${cp.treeSize}.`,
@@ -336,15 +344,28 @@ export async function streamCaseReport(
           else {
             w.beginTable(HISTORY_COLUMNS, 7);
             for await (const item of caseItems(snap.db, filter, siteNames, names)) {
-              if (counting) sink.item(item);
+              sink.item(item);
               w.band(item.line);
               for (const e of displayOrder(item.events))
                 w.row(eventCells(e), e.corrects !== null ? { fill: '#fff1cc' } : {});
+              await sink.keepUp();
               await w.breathe();
             }
             w.endTable();
           }
         }
+        // Every fact is printed: the payload is whole, so the fingerprint is known. The report is
+        // recorded before its last page, the one that states the fingerprint, is sent.
+        made = await sink.finish();
+        const fingerprint = made.fingerprint;
+        w.footer(reportFooter(cp.treeSize, fingerprint));
+        const recorded = recordReport(
+          app.ledger,
+          { kind: head.kind, parameters, fingerprint, checkpoint: cp, requestedBy: head.requestedBy },
+          { deflated: made.deflated, size: made.size },
+        );
+        const qr = await qrPng(closingFacts(head, fingerprint).url);
+        await recorded;
         closingBlock(
           w,
           closingFacts(head, fingerprint),
@@ -361,7 +382,7 @@ export async function streamCaseReport(
             name: 'payload.json',
             content: { deflated: made.deflated, size: made.size, md5: made.md5 },
             type: 'application/json',
-            description: `The facts this report prints, RFC 8785 canonical JSON; SHA-256 ${fingerprint}`,
+            description: `The facts this report prints, RFC 8785 canonical JSON; SHA-256 ${made.fingerprint}`,
             relationship: 'Source',
           },
           {
@@ -381,23 +402,18 @@ export async function streamCaseReport(
         ];
       },
     };
-    await streamPdf(res, spec, async (pages) => {
-      made = await sink.finish();
-      fingerprint = made.fingerprint;
-      spec.page.footer = reportFooter(cp.treeSize, fingerprint);
-      const recorded = recordReport(
-        app.ledger,
-        { kind: head.kind, parameters, fingerprint, checkpoint: cp, requestedBy: head.requestedBy },
-        { deflated: made.deflated, size: made.size },
-      );
-      qr = await qrPng(closingFacts(head, fingerprint).url);
-      await recorded;
-      return {
-        'Content-Disposition': `inline; filename="case-report-${cp.treeSize}-${fingerprint.slice(0, 12)}.pdf"`,
-        'X-Report-Fingerprint': fingerprint,
-        'X-Report-Pages': String(pages),
-      };
-    });
+    await streamPdf(
+      res,
+      spec,
+      { 'Content-Disposition': `inline; filename="case-report-${req.caseId}-${cp.treeSize}.pdf"` },
+      {
+        names: CASE_REPORT_TRAILERS,
+        values: (pages) => ({
+          'X-Report-Fingerprint': made?.fingerprint ?? '',
+          'X-Report-Pages': String(pages),
+        }),
+      },
+    );
   } finally {
     snap.close();
   }

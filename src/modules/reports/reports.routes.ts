@@ -65,10 +65,17 @@ export const reportRoutes = [
     tags,
     summary: 'Get a case’s custody report',
     description:
-      'A PDF/A-3b report of the case: a summary first (seizures with the load they took off the grid in kW and MWh/day, items by category and status, values by currency, open check-outs), then each item’s custody history. Streamed as it is drawn (the pages are counted first, so every page says "Page i of n"), at one read snapshot. Filters: `seizureId`, `category`, `status`; `format=summary` for the summary only. It carries its payload, the checkpoint and the public key; X-Report-Fingerprint and X-Report-Pages are sent before the first byte.',
+      'A PDF/A-3b report of the case: a summary first (seizures with the load they took off the grid in kW and MWh/day, items by category and status, values by currency, open check-outs), then each item’s custody history. Streamed as it is drawn, in one pass at one read snapshot (every page’s "Page i of n" and footer are filled in at the end). Filters: `seizureId`, `category`, `status`; `format=summary` for the summary only. It carries its payload, the checkpoint and the public key. The fingerprint and page count are known once the document is: X-Report-Fingerprint and X-Report-Pages are HTTP trailers (declared in `Trailer`), and the fingerprint is printed on every page.',
     params: CaseIdParams,
     query: CaseReportQuery,
-    response: { ...pdf, description: 'The report, streamed' },
+    response: {
+      ...pdf,
+      headers: {
+        Trailer:
+          'X-Report-Fingerprint, X-Report-Pages: the SHA-256 of the payload and the page count, sent as HTTP trailers after the document',
+      },
+      description: 'The report, streamed',
+    },
     errors: ['case_not_found', 'seizure_not_found', 'checkpoint_not_found', 'checkpoint_too_old'],
     handler: ({ app, params, query, user, req, res }) =>
       streamCaseReport(app, { caseId: params.caseId, ...query }, user, serviceUrlOf(req), res),

@@ -9,7 +9,7 @@
  *   const spec: PdfSpec = {
  *     info: { title, author: 'Name (role)', date: new Date(checkpoint.signedAt) },
  *     page: { header: `Case ${number} · Destruction certificate`, subheader: title, footer: '…' },
- *     content: async (w) => {                                             // runs twice: count, draw
+ *     content: async (w) => {                                             // runs once, streams
  *       w.heading('Destruction certificate');
  *       w.fields([['Authority', order], ['Place', place]]);
  *       w.beginTable([{ header: 'Evidence', width: 90 }, { header: 'Description' }]);
@@ -22,19 +22,20 @@
  *   };
  *   const pdf = await renderPdf(spec);                                    // small: in memory
  *   await streamPdf(res, spec, { 'X-Report-Fingerprint': fingerprint }); // big: streamed
+ *   // …or, when the fingerprint is only known at the end: streamPdf(res, spec, {}, trailers)
  *   await recordReport(ledger, { kind, parameters, fingerprint, checkpoint, requestedBy }, canonical);
  *
- * Rules the writer keeps for you: "Page i of n" on every page (the first run counts the pages, so
- * never buffer the document); table headers repeat on each page; long cell text wraps and a row
- * never loses text; no automatic pdfkit page breaks (pages have no margins). Keep `content` a pure
- * function of its input — images (barcodes, QR) rendered before, no clock, no random — or the two
- * runs differ (streamPdf refuses a count that does not match) and the same report stops being the
- * same bytes.
+ * Rules the writer keeps for you: "Page i of n" on every page (a forward reference painted at the
+ * end, so the document is laid out once and never buffered); table headers repeat on each page; long
+ * cell text wraps and a row never loses text; no automatic pdfkit page breaks (pages have no
+ * margins). Keep `content` a pure function of its input — images (barcodes, QR) rendered before, no
+ * clock, no random — or the same report stops being the same bytes.
  */
 export { type Attachment, attachFiles } from './attachments';
 export { code128Png, qrPng } from './barcode';
 export { type ClosingFacts, closingBlock, closingSentence } from './closing';
 export { createReportDocument, type DocumentInfo, REPORT_FONTS, type ReportFont } from './document';
+export { ForwardRefs } from './forward';
 export { measurer, TextMeasurer } from './measure';
-export { countPages, type PdfSpec, ReaderGone, renderPdf, streamPdf } from './stream';
+export { type PdfSpec, ReaderGone, renderPdf, streamPdf } from './stream';
 export { type Column, PAGE, type PageSetup, ReportWriter, type RowStyle } from './writer';

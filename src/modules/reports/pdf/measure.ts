@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { REPORT_FONTS, type ReportFont } from './document';
+import { type ReportFont, reportFonts } from './document';
 
 /**
  * Text widths from the fonts' advance widths, cached per character: the layout of a report is
@@ -14,7 +14,7 @@ export class TextMeasurer {
 
   constructor() {
     this.probe = new PDFDocument({ autoFirstPage: false });
-    for (const [name, path] of Object.entries(REPORT_FONTS)) this.probe.registerFont(name, path);
+    for (const [name, font] of Object.entries(reportFonts())) this.probe.registerFont(name, font);
   }
 
   /** Width of `text` in points at `size`. */

@@ -8,9 +8,9 @@ import { type PageSetup, ReportWriter } from './writer';
 export interface PdfSpec {
   info: DocumentInfo;
   page: PageSetup;
-  /** Lays out the whole report. Runs twice (count, then draw); must do the same both times. */
+  /** Lays out the whole report, once, page by page (the writer streams each page as it ends). */
   content: (w: ReportWriter) => Promise<void>;
-  /** Files carried inside the PDF; read once, on the drawing run, after the content. */
+  /** Files carried inside the PDF; read once, after the content. */
   attachments?: () => readonly Attachment[] | Promise<readonly Attachment[]>;
 }
 
@@ -22,63 +22,86 @@ export class ReaderGone extends Error {
   }
 }
 
-/** The first run: lays out without drawing and returns the page count. */
-export async function countPages(spec: PdfSpec): Promise<number> {
-  const w = new ReportWriter(null, spec.page).begin();
-  await spec.content(w);
-  return w.finish();
+/**
+ * pdfkit writes a document as many small chunks (each line of each object); handing each to the
+ * socket costs a write, a chunk frame and a queue entry apiece — thousands at the end of a long
+ * report (its forms and cross-reference table) would pile up in memory at once. They are gathered
+ * here into writes of up to 64 KB: at most that much is ever held.
+ */
+class Coalesced {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly out: (chunk: Buffer) => void,
+    private readonly limit = 64 * 1024,
+  ) {}
+
+  push = (chunk: Buffer): void => {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= this.limit) this.flush();
+  };
+
+  flush(): void {
+    if (this.size === 0) return;
+    const chunk = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    this.size = 0;
+    this.out(chunk);
+  }
 }
 
-async function draw(spec: PdfSpec, total: number, sink: (chunk: Buffer) => void, pace?: () => Promise<void>) {
+/** Draws the document in one pass, its bytes to `sink` as pdfkit writes them; returns the page count. */
+async function draw(spec: PdfSpec, sink: Coalesced, pace: () => Promise<void>) {
   const doc = createReportDocument(spec.info);
-  doc.on('data', sink);
+  doc.on('data', sink.push);
   const ended = once(doc, 'end');
-  const w = new ReportWriter(doc, spec.page, total, pace).begin();
+  // The file's header leaves now, with the response's headers, before any page is laid out.
+  await new Promise((r) => setImmediate(r));
+  sink.flush();
+  const w = new ReportWriter(doc, spec.page, async () => {
+    sink.flush();
+    await pace();
+  }).begin();
   await spec.content(w);
-  const drawn = w.finish();
-  if (drawn !== total)
-    throw new Error(`report layout is not deterministic: counted ${total} pages, drew ${drawn}`);
+  const pages = w.finish();
   if (spec.attachments) attachFiles(doc, await spec.attachments(), spec.info.date);
   doc.end();
   await ended;
+  sink.flush();
+  return pages;
 }
 
 /** The whole PDF in memory: for small reports (an item's) and for re-rendering when verifying. */
 export async function renderPdf(spec: PdfSpec): Promise<Buffer> {
-  const total = await countPages(spec);
   const chunks: Buffer[] = [];
-  await draw(
-    spec,
-    total,
-    (c) => chunks.push(c),
-    async () => {},
-  );
+  await draw(spec, new Coalesced((c) => chunks.push(c)), async () => {});
   return Buffer.concat(chunks);
 }
 
 /**
- * Streams the PDF to an HTTP response: counts the pages first (nothing is buffered), sends the
- * headers, then draws page by page, waiting for `drain` when the socket is full and yielding to the
- * event loop between pages; stops when the client disconnects. `headers` may be a function of the
- * page count, run between the two runs (a streamed report learns its fingerprint in the first run).
+ * Streams the PDF to an HTTP response in one pass: sends `headers` at once, then draws page by
+ * page, each page leaving as it ends, waiting for `drain` when the socket is full and yielding to
+ * the event loop between pages; stops when the client disconnects. What is only known at the end
+ * (a streamed report's fingerprint, its page count) goes out as HTTP trailers: `trailers` is called
+ * once the document is complete, and the names it may answer are declared up front (`Trailer:`).
  */
 export async function streamPdf(
   res: Response,
   spec: PdfSpec,
-  headers: Record<string, string> | ((pages: number) => Promise<Record<string, string>>),
+  headers: Record<string, string>,
+  trailers?: { names: readonly string[]; values: (pages: number) => Record<string, string> },
 ): Promise<{ pages: number; completed: boolean }> {
   let gone = false;
   const onClose = () => {
     gone = true;
   };
   res.on('close', onClose);
-  const total = await countPages(spec);
-  if (gone) return { pages: total, completed: false };
-  const head = typeof headers === 'function' ? await headers(total) : headers;
-  if (gone) return { pages: total, completed: false };
   res.status(200);
-  for (const [k, v] of Object.entries(head)) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.setHeader('Content-Type', 'application/pdf');
+  if (trailers) res.setHeader('Trailer', trailers.names.join(', '));
   res.flushHeaders();
   const pace = async () => {
     if (gone) throw new ReaderGone();
@@ -87,15 +110,17 @@ export async function streamPdf(
       if (gone) throw new ReaderGone();
     } else await new Promise((r) => setImmediate(r));
   };
+  let pages = 0;
   try {
-    await draw(spec, total, (c) => res.write(c), pace);
+    pages = await draw(spec, new Coalesced((c) => res.write(c)), pace);
   } catch (err) {
-    if (err instanceof ReaderGone) return { pages: total, completed: false };
+    if (err instanceof ReaderGone) return { pages, completed: false };
     res.destroy(err as Error);
     throw err;
   } finally {
     res.off('close', onClose);
   }
+  if (trailers) res.addTrailers(trailers.values(pages));
   res.end();
-  return { pages: total, completed: true };
+  return { pages, completed: true };
 }

@@ -1,5 +1,6 @@
 import type { ReportFont } from './document';
 import { trimFontCaches } from './document';
+import { ForwardRefs } from './forward';
 import { collectGarbage } from './gc';
 import { measurer } from './measure';
 
@@ -20,7 +21,10 @@ export interface PageSetup {
   header: string;
   /** A second, smaller header line, e.g. the case title. */
   subheader?: string;
-  /** Left of the footer on every page, e.g. the checkpoint and the fingerprint. */
+  /**
+   * Left of the footer on every page, e.g. the checkpoint and the fingerprint. Footers are painted
+   * when the document ends (see ReportWriter.footer), so a report may learn its footer as it goes.
+   */
   footer?: string;
 }
 
@@ -47,31 +51,31 @@ interface Table {
 }
 
 /**
- * Lays out a report page by page: a header and "Page i of n" on every page, headings, label/value
- * fields, paragraphs and tables whose long text wraps and whose header repeats on each page.
+ * Lays out a report page by page, in one pass: a header and "Page i of n" on every page, headings,
+ * label/value fields, paragraphs and tables whose long text wraps and whose header repeats on each
+ * page. Each page is written out (and streamed) as soon as the next one starts.
  *
- * The same content code runs twice: first with `doc = null` (nothing drawn, the pages are counted),
- * then with the document and the total from the first run. Every break is decided by the one
- * measurer, so both runs break at the same places. The writer never lets pdfkit break pages itself
- * (the pages have no margins): that is what keeps a footer from spilling onto a blank page.
+ * Each page's footer line ("Checkpoint … · fingerprint …" and "Page i of n") is a forward
+ * reference (forward.ts): the page draws a form XObject that finish() paints once the page count
+ * and the footer text are known. Breaks are decided by the one measurer, never by pdfkit (the pages
+ * have no margins): that is what keeps a footer from spilling onto a blank page.
  */
 export class ReportWriter {
-  readonly drawing: boolean;
   pageCount = 0;
   y: number = PAGE.top;
   private table: Table | null = null;
   private pagesAtLastBreath = 0;
-  private lastYield = Date.now();
-  private countYields = 0;
   private readonly m = measurer();
+  private readonly forward: ForwardRefs;
+  private footerText: string | undefined;
 
   constructor(
-    private readonly doc: PDFKit.PDFDocument | null,
+    private readonly doc: PDFKit.PDFDocument,
     private readonly setup: PageSetup,
-    private readonly totalPages = 0,
     private readonly pace: Pace = () => new Promise((r) => setImmediate(r)),
   ) {
-    this.drawing = doc !== null;
+    this.forward = new ForwardRefs(doc);
+    this.footerText = setup.footer;
   }
 
   /** Starts the first page. */
@@ -92,11 +96,8 @@ export class ReportWriter {
   newPage(): void {
     this.pageCount += 1;
     this.y = PAGE.top;
-    const doc = this.doc;
-    if (doc) {
-      doc.addPage({ size: 'A4', margin: 0 });
-      this.drawPageFrame(doc);
-    }
+    this.doc.addPage({ size: 'A4', margin: 0 });
+    this.drawPageFrame(this.doc);
     if (this.table) this.drawTableHeader();
   }
 
@@ -204,23 +205,21 @@ export class ReportWriter {
       const n = Math.min(fit, total);
       const height = n * lh + 2 * pad;
       const doc = this.doc;
-      if (doc) {
-        if (style.fill) doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(style.fill);
-        table.columns.forEach((c, i) => {
-          const lines = cellLines[i]!.slice(from, from + n);
-          let y = this.y + pad;
-          for (const line of lines) {
-            if (line !== '') this.text(line, c.x + pad, y, style.font ?? c.font, size, INK);
-            y += lh;
-          }
-        });
-        doc
-          .moveTo(PAGE.left, this.y + height)
-          .lineTo(PAGE.right, this.y + height)
-          .lineWidth(0.4)
-          .strokeColor(RULE)
-          .stroke();
-      }
+      if (style.fill) doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(style.fill);
+      table.columns.forEach((c, i) => {
+        const lines = cellLines[i]!.slice(from, from + n);
+        let y = this.y + pad;
+        for (const line of lines) {
+          if (line !== '') this.text(line, c.x + pad, y, style.font ?? c.font, size, INK);
+          y += lh;
+        }
+      });
+      doc
+        .moveTo(PAGE.left, this.y + height)
+        .lineTo(PAGE.right, this.y + height)
+        .lineWidth(0.4)
+        .strokeColor(RULE)
+        .stroke();
       this.y += height;
       from += n;
       total -= n;
@@ -241,14 +240,11 @@ export class ReportWriter {
     const lines = this.m.wrap(text, 'bold', size, CONTENT_WIDTH - 2 * pad);
     const height = lines.length * lh + 2 * pad;
     this.ensure(height + keepWith * (lh + 2 * pad));
-    const doc = this.doc;
-    if (doc) {
-      doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(fill);
-      let y = this.y + pad;
-      for (const line of lines) {
-        this.text(line, PAGE.left + pad, y, 'bold', size, INK);
-        y += lh;
-      }
+    this.doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(fill);
+    let y = this.y + pad;
+    for (const line of lines) {
+      this.text(line, PAGE.left + pad, y, 'bold', size, INK);
+      y += lh;
     }
     this.y += height;
   }
@@ -256,30 +252,32 @@ export class ReportWriter {
   /** An image (barcode, QR code) of a fixed size at x (default: the left edge), then moves below it. */
   image(png: Buffer, width: number, height: number, x: number = PAGE.left): void {
     this.ensure(height);
-    this.doc?.image(png, x, this.y, { width, height });
+    this.doc.image(png, x, this.y, { width, height });
     this.y += height;
   }
 
-  /** Lets the event loop run: between pages while drawing (and waits for the reader), and every 20 ms while counting. */
-  async breathe(): Promise<void> {
-    if (this.drawing) {
-      if (this.pageCount === this.pagesAtLastBreath) return;
-      if (Math.floor(this.pageCount / 64) !== Math.floor(this.pagesAtLastBreath / 64) && this.doc)
-        trimFontCaches(this.doc);
-      if (Math.floor(this.pageCount / GC_EVERY) !== Math.floor(this.pagesAtLastBreath / GC_EVERY))
-        collectGarbage();
-      this.pagesAtLastBreath = this.pageCount;
-      await this.pace();
-    } else if (Date.now() - this.lastYield > 20) {
-      if (++this.countYields % 25 === 0) collectGarbage();
-      await new Promise((r) => setImmediate(r));
-      this.lastYield = Date.now();
-    }
+  /**
+   * Sets the footer's left text (e.g. once the report's fingerprint is known): every page's footer,
+   * those already sent included, shows the text set last, since footers are painted at finish().
+   */
+  footer(text: string): void {
+    this.footerText = text;
   }
 
-  /** Ends the layout; returns the number of pages. */
+  /** Between pages, lets the event loop run and waits for the reader (the pace function). */
+  async breathe(): Promise<void> {
+    if (this.pageCount === this.pagesAtLastBreath) return;
+    if (Math.floor(this.pageCount / 64) !== Math.floor(this.pagesAtLastBreath / 64)) trimFontCaches(this.doc);
+    if (Math.floor(this.pageCount / GC_EVERY) !== Math.floor(this.pagesAtLastBreath / GC_EVERY))
+      collectGarbage();
+    this.pagesAtLastBreath = this.pageCount;
+    await this.pace();
+  }
+
+  /** Ends the layout: paints every page's footer and "Page i of n"; returns the number of pages. */
   finish(): number {
     this.table = null;
+    this.forward.resolve();
     return this.pageCount;
   }
 
@@ -294,17 +292,14 @@ export class ReportWriter {
     const size = table.size;
     const lh = size * 1.25;
     const height = this.headerHeight() - 1;
-    const doc = this.doc;
-    if (doc) {
-      doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(HEAD_FILL);
-      table.columns.forEach((c, i) => {
-        let y = this.y + 2.5;
-        for (const line of table.headerLines[i] ?? []) {
-          this.text(line, c.x + 2.5, y, 'bold', size, INK);
-          y += lh;
-        }
-      });
-    }
+    this.doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(HEAD_FILL);
+    table.columns.forEach((c, i) => {
+      let y = this.y + 2.5;
+      for (const line of table.headerLines[i] ?? []) {
+        this.text(line, c.x + 2.5, y, 'bold', size, INK);
+        y += lh;
+      }
+    });
     this.y += height + 1;
   }
 
@@ -324,19 +319,26 @@ export class ReportWriter {
   }
 
   private text(text: string, x: number, y: number, font: ReportFont, size: number, color: string): void {
-    this.doc?.font(font).fontSize(size).fillColor(color).text(text, x, y, { lineBreak: false });
+    this.doc.font(font).fontSize(size).fillColor(color).text(text, x, y, { lineBreak: false });
   }
 
   private drawPageFrame(doc: PDFKit.PDFDocument): void {
-    const { header, subheader, footer } = this.setup;
+    const { header, subheader } = this.setup;
     this.text(this.fit(header, 'bold', 10, CONTENT_WIDTH), PAGE.left, 30, 'bold', 10, INK);
     if (subheader)
       this.text(this.fit(subheader, 'regular', 8, CONTENT_WIDTH), PAGE.left, 44, 'regular', 8, MUTED);
     doc.moveTo(PAGE.left, 58).lineTo(PAGE.right, 58).lineWidth(0.6).strokeColor(RULE).stroke();
-    const page = `Page ${this.pageCount} of ${this.totalPages}`;
-    const pageWidth = this.m.width(page, 'regular', 8);
     doc.moveTo(PAGE.left, 806).lineTo(PAGE.right, 806).lineWidth(0.6).strokeColor(RULE).stroke();
+    const i = this.pageCount;
+    this.forward.place(() => this.drawFooter(i));
+  }
+
+  /** Page i's footer line, painted at finish(): the footer text, and "Page i of n" on the right. */
+  private drawFooter(i: number): void {
+    const page = `Page ${i} of ${this.pageCount}`;
+    const pageWidth = this.m.width(page, 'regular', 8);
     this.text(page, PAGE.right - pageWidth, 812, 'regular', 8, INK);
+    const footer = this.footerText;
     if (footer)
       this.text(
         this.fit(footer, 'regular', 7, CONTENT_WIDTH - pageWidth - 12),
