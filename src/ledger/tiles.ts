@@ -309,26 +309,25 @@ interface Tile {
 }
 
 /**
- * Per-database cache of partial level-0 tiles hashed from the events (a tree size whose last tile
- * is not full pays this once; a partial tile of given width never changes).
+ * Per-database cache of tiles as read (a tile only ever grows and its first hashes and nodes never
+ * change, so a cached tile serves any tree it is wide enough for), and of partial level-0 tiles
+ * hashed from the events. Two buffers an entry: cheap to keep, nothing for the collector to walk.
+ * The tiles above level 0 (a few dozen at a million events) are on every proof's path and stay.
  */
-const partials = new WeakMap<Db, Map<string, Tile>>();
-const PARTIALS = 16;
+const caches = new WeakMap<Db, Map<string, Tile>>();
+const CACHE_ENTRIES = 512;
 
 export function forgetTiles(db: Db): void {
-  partials.delete(db);
+  caches.delete(db);
 }
-
-/** Tiles a reader keeps while it lives (one proof, or a bundle's many): the tiles of a path repeat. */
-const READER_TILES = 32;
 
 /**
  * Reads perfect subtree hashes of the tree of `treeSize` leaves from the stored tiles: a proof is a
- * few row reads, no hashing (but for the partial level-0 tile, hashed once per tree size).
+ * few row reads (fewer when cached) and no hashing, but for the partial level-0 tile, hashed once
+ * per tree size.
  */
 export class TileReader {
-  private readonly partial: Map<string, Tile>;
-  private readonly tiles = new Map<string, Tile>();
+  private readonly cache: Map<string, Tile>;
   private readonly get: Statement;
   private readonly hashesOf: Statement;
 
@@ -336,12 +335,12 @@ export class TileReader {
     db: Db,
     readonly treeSize: number,
   ) {
-    let partial = partials.get(db);
-    if (!partial) {
-      partial = new Map();
-      partials.set(db, partial);
+    let cache = caches.get(db);
+    if (!cache) {
+      cache = new Map();
+      caches.set(db, cache);
     }
-    this.partial = partial;
+    this.cache = cache;
     this.get = prepared(db, GET_TILE);
     this.hashesOf = prepared(db, 'SELECT hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
   }
@@ -359,43 +358,46 @@ export class TileReader {
       throw new Error(`no complete subtree ${height}/${index} in a tree of ${this.treeSize}`);
     }
     const tile = this.tile(level, idx, width);
-    return Buffer.from(r === 0 ? hashAt(tile.hashes, k) : hashAt(tile.nodes, nodeSlot(r, k)));
+    const [blob, at] = r === 0 ? [tile.hashes, k] : [tile.nodes, nodeSlot(r, k)];
+    // A copy: the cached tile must not change through a proof's hashes.
+    const out = Buffer.allocUnsafe(HASH);
+    blob.copy(out, 0, at * HASH, (at + 1) * HASH);
+    return out;
   }
 
   /** Tile (level, idx), at least its first `width` hashes (as far as the tree has completed it). */
   private tile(level: number, idx: number, width: number): Tile {
     const key = `${level}/${idx}`;
-    const kept = this.tiles.get(key);
-    if (kept && kept.width >= width) return kept;
+    const hit = this.cache.get(key);
+    if (hit && hit.width >= width) return this.keep(key, hit);
     const row = this.get.get(level, idx) as TileRow | undefined;
-    let tile: Tile;
     if (row && row.width >= width) {
       if (row.hashes.length !== row.width * HASH || row.nodes.length !== nodeCount(row.width) * HASH) {
         throw new Error(`Merkle tile ${level}/${idx} is damaged; run custody rebuild-projections`);
       }
-      tile = row;
-    } else if (level > 0) {
-      throw new Error(`Merkle tile ${level}/${idx} is missing; run custody rebuild-projections`);
-    } else {
-      tile = this.partialTile(idx, width);
+      return this.keep(key, row);
     }
-    if (this.tiles.size >= READER_TILES) this.tiles.clear();
-    this.tiles.set(key, tile);
-    return tile;
+    if (level > 0) throw new Error(`Merkle tile ${level}/${idx} is missing; run custody rebuild-projections`);
+    return this.partialTile(idx, width);
   }
 
   /** The partial level-0 tile: leaf hashes of the last events, read from the ledger itself. */
   private partialTile(idx: number, width: number): Tile {
-    const key = `${idx}/${width}`;
-    const hit = this.partial.get(key);
-    if (hit) return hit;
+    const key = `partial ${idx}/${width}`;
+    const hit = this.cache.get(key);
+    if (hit) return this.keep(key, hit);
     const first = idx * TILE_WIDTH;
     const hashes = this.hashesOf.all(first, first + width) as string[];
     if (hashes.length !== width) throw new Error(`events ${first + 1}…${first + width} are missing`);
     const blob = Buffer.concat(hashes.map(leafHash));
-    const tile = { width, hashes: blob, nodes: tileNodes(blob, width) };
-    if (this.partial.size >= PARTIALS) this.partial.delete(this.partial.keys().next().value as string);
-    this.partial.set(key, tile);
+    return this.keep(key, { width, hashes: blob, nodes: tileNodes(blob, width) });
+  }
+
+  /** Puts `tile` last in the cache's order (most recently used), dropping the least recent. */
+  private keep(key: string, tile: Tile): Tile {
+    this.cache.delete(key);
+    this.cache.set(key, tile);
+    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     return tile;
   }
 }

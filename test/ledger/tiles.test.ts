@@ -14,7 +14,14 @@ import {
   rootAt,
   rootFrom,
 } from '../../src/ledger/proofs';
-import { nodeCount, nodeSlot, rebuildTiles, TILE_WIDTH, tileNodes } from '../../src/ledger/tiles';
+import {
+  forgetTiles,
+  nodeCount,
+  nodeSlot,
+  rebuildTiles,
+  TILE_WIDTH,
+  tileNodes,
+} from '../../src/ledger/tiles';
 import { verifyLedger } from '../../src/ledger/verify';
 import { projectors } from '../../src/modules/projectors';
 import { makeLedger } from '../helpers/ledger';
@@ -137,6 +144,8 @@ describe('damaged interior nodes', () => {
     );
     nodes[byte]! ^= 1;
     db.sqlite.prepare('UPDATE merkle_tiles SET nodes = ? WHERE level = ? AND idx = ?').run(nodes, level, idx);
+    // Damage on disk reaches proofs once read: a process that read the tile before keeps its good copy.
+    forgetTiles(db);
   };
 
   it('verify names each damaged tile; a proof through a damaged node is refused, never handed out', () => {
@@ -163,6 +172,7 @@ describe('damaged interior nodes', () => {
     expect(() => eventInclusion(db, 1300, checkpoint)).toThrow(/disagree with the checkpoint/);
     // Truncated nodes are refused when read.
     db.sqlite.prepare(`UPDATE merkle_tiles SET nodes = x'' WHERE level = 0 AND idx = 4`).run();
+    forgetTiles(db);
     expect(() => inclusionProof(db, 4 * 256 + 3, N)).toThrow(/tile 0\/4 is damaged/);
     rebuildTiles(db);
     expect(check().ok).toBe(true);
@@ -179,5 +189,35 @@ describe('damaged interior nodes', () => {
     } finally {
       again.sqlite.close();
     }
+  });
+});
+
+describe('a growing ledger', () => {
+  it('proofs after more appends read the tiles again where the cached ones are too narrow', () => {
+    const { ledger, db } = makeLedger({ checkpointEvery: 10_000_000 });
+    const append = (n: number) =>
+      ledger.writeNow((tx) => {
+        for (let i = 0; i < n; i++) {
+          tx.append({ type: 'note_added', entityType: 'test', entityId: 't', actor: 'system', data: { i } });
+        }
+      });
+    const matchesMemory = () => {
+      const size = ledger.headSeq;
+      const leaves = (
+        db.sqlite.prepare('SELECT hash FROM events ORDER BY seq').pluck().all() as string[]
+      ).map(leafHash);
+      const mem = leavesSource(leaves);
+      expect(rootAt(db, size).toString('hex')).toBe(ledger.rootHash);
+      for (const i of [0, 300, 700, size - 1]) {
+        expect(inclusionProof(db, i, size)).toEqual(inclusionProofFrom(mem, i, size));
+      }
+      for (const from of [1, 300, 700, size - 1]) {
+        expect(consistencyProof(db, from, size)).toEqual(consistencyProofFrom(mem, from, size));
+      }
+    };
+    append(256 * 3 + 10); // tile 1/0 has 3 hashes, cached by these proofs
+    matchesMemory();
+    append(256 * 2 + 100); // now 5, and another partial level-0 tile
+    matchesMemory();
   });
 });
