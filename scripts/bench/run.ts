@@ -6,6 +6,7 @@ import { auditBench } from './audits';
 import { httpBench } from './http';
 import { itemsBench } from './items';
 import { labelsBench } from './labels';
+import { proofsBench } from './proofs';
 import type { BenchResult, Metric } from './report';
 import { reportsBench } from './reports';
 import { verifyBench } from './verify';
@@ -51,7 +52,7 @@ export const DEFAULT_SIZES: BenchSizes = {
   reportItems: 67_000,
 };
 
-export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits', 'reports'] as const;
+export const STAGES = ['http', 'append', 'verify', 'items', 'labels', 'audits', 'reports', 'proofs'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -114,6 +115,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       );
     }
     if (stages.has('reports')) metrics.push(...(await reportsBench({ dir, items: sizes.reportItems, say })));
+    // Proofs at 1,000,000 events whatever the sizes (the goal's scale; about a minute).
+    if (stages.has('proofs')) metrics.push(...(await proofsBench({ dir, say })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -46,9 +46,11 @@ export const ledgerState = sqliteTable('ledger_state', {
 
 /**
  * Complete Merkle subtrees in C2SP tlog-tiles form (height 8): the tile at `level` L, index `idx`
- * holds `width` consecutive hashes of level-8L subtrees, 32 bytes each, in `hashes`. Level-0 tiles
- * hold leaf hashes and are written once full; tiles above are rewritten as they grow. Derived from
- * the events in the append's transaction, rebuildable, compared by `verify` (src/ledger/tiles.ts).
+ * holds `width` consecutive hashes of level-8L subtrees, 32 bytes each, in `hashes`, and in `nodes`
+ * the tile's interior nodes (width − popcount(width) hashes, in the order they complete), so that a
+ * proof reads hashes instead of computing them. Level-0 tiles hold leaf hashes and are written once
+ * full; tiles above are rewritten as they grow. Derived from the events in the append's
+ * transaction, rebuildable, compared by `verify` (src/ledger/tiles.ts).
  */
 export const merkleTiles = sqliteTable(
   'merkle_tiles',
@@ -57,6 +59,7 @@ export const merkleTiles = sqliteTable(
     idx: integer('idx').notNull(),
     width: integer('width').notNull(),
     hashes: blob('hashes', { mode: 'buffer' }).notNull(),
+    nodes: blob('nodes', { mode: 'buffer' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.level, t.idx] })],
 );

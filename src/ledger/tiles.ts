@@ -5,10 +5,12 @@ import { leafHash, nodeHash } from './merkle';
 
 /**
  * Complete Merkle subtrees kept as C2SP tlog-tiles (height 8, 256 hashes a tile), so a proof costs
- * a few tile reads instead of rebuilding the tree. Tile (L, t) holds the hashes of the level-8L
- * subtrees 256t … 256t+255; a level-0 tile holds leaf hashes. Level-0 tiles are written when full
- * (every 256th append); a tile above is rewritten each time one below completes, so it is always
- * current. The partial level-0 tile (the last < 256 events) is read from the events themselves.
+ * a few tile reads and no hashing. Tile (L, t) holds the hashes of the level-8L subtrees
+ * 256t … 256t+255 (`hashes`, the C2SP tile); a level-0 tile holds leaf hashes. Beside them each
+ * row keeps the tile's interior nodes (`nodes`): the subtrees of 2, 4 … 256 of its hashes, in the
+ * order they complete (see nodeSlot). Level-0 tiles are written when full (every 256th append); a
+ * tile above is rewritten each time one below completes, so it is always current. The partial
+ * level-0 tile (the last < 256 events) is hashed from the events themselves.
  */
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -17,18 +19,71 @@ const HASH = 32;
 interface TileRow {
   width: number;
   hashes: Buffer;
+  nodes: Buffer;
 }
 
-/** The root of a perfect tree over `count` hashes (a power of two) stored back to back in `blob`. */
-export function perfectRoot(blob: Buffer, count: number): Buffer {
-  let level: Buffer[] = [];
-  for (let i = 0; i < count; i++) level.push(blob.subarray(i * HASH, (i + 1) * HASH));
-  while (level.length > 1) {
-    const up: Buffer[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
-    level = up;
+/** log2 of the largest power of two dividing n (n ≥ 1). */
+function trailingZeros(n: number): number {
+  let z = 0;
+  while (n % 2 === 0) {
+    n /= 2;
+    z += 1;
   }
-  return Buffer.from(level[0]!);
+  return z;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (; n > 0; n >>>= 1) c += n & 1;
+  return c;
+}
+
+/**
+ * Where interior node (r, k) of a tile — the subtree over its hashes k·2^r … (k+1)·2^r − 1, r ≥ 1 —
+ * sits in `nodes`, counted in hashes. Nodes are stored as they complete: adding hash e completes
+ * the nodes at levels 1 … tz(e+1) that end there, lowest first, and e − popcount(e) nodes came
+ * before it. A tile of width w has w − popcount(w) nodes; growing only appends.
+ */
+export function nodeSlot(r: number, k: number): number {
+  const e = (k + 1) * 2 ** r - 1;
+  return e - popcount(e) + r - 1;
+}
+
+/** The number of interior nodes of a tile of `width` hashes. */
+export function nodeCount(width: number): number {
+  return width - popcount(width);
+}
+
+const hashAt = (blob: Buffer, i: number) => blob.subarray(i * HASH, (i + 1) * HASH);
+
+/**
+ * The nodes that adding hash `e` (0-based) completes, lowest level first, given how to read the
+ * tile's hashes and the nodes stored before it. The last one is the tile's root when e = 255.
+ */
+function nodesEndingAt(hash: (i: number) => Buffer, node: (slot: number) => Buffer, e: number): Buffer[] {
+  const out: Buffer[] = [];
+  let right = hash(e);
+  for (let r = 1; r <= trailingZeros(e + 1); r++) {
+    const k = (e + 1) / 2 ** (r - 1) - 2; // the left sibling, at level r − 1
+    right = nodeHash(r === 1 ? hash(k) : node(nodeSlot(r - 1, k)), right);
+    out.push(right);
+  }
+  return out;
+}
+
+/** All interior nodes of a tile over the first `width` hashes of `hashes`, back to back. */
+export function tileNodes(hashes: Buffer, width: number): Buffer {
+  const nodes: Buffer[] = [];
+  for (let e = 0; e < width; e++) {
+    nodes.push(
+      ...nodesEndingAt(
+        (i) => hashAt(hashes, i),
+        (slot) => nodes[slot]!,
+        e,
+      ),
+    );
+  }
+  return Buffer.concat(nodes);
 }
 
 /** What a tile write is: the full current content of tile (level, idx). */
@@ -37,7 +92,11 @@ export interface TileWrite {
   idx: number;
   width: number;
   hashes: Buffer;
+  nodes: Buffer;
 }
+
+/** The root of a full tile: its last node. */
+const rootOf = (nodes: Buffer) => Buffer.from(hashAt(nodes, TILE_WIDTH - 2));
 
 /**
  * Builds tiles from leaf hashes fed in order, in memory, emitting every tile write it would make:
@@ -46,9 +105,8 @@ export interface TileWrite {
  */
 export class TileBuilder {
   private leaves: Buffer[] = [];
-  /** The current (partial) tile at each level ≥ 1, as its hashes. */
-  private readonly upper: Buffer[][] = [];
-  private readonly upperIdx: number[] = [];
+  /** The current (partial) tile at each level ≥ 1: its hashes and nodes. */
+  private readonly upper: { idx: number; hashes: Buffer[]; nodes: Buffer[] }[] = [];
   size = 0;
 
   constructor(private readonly emit: (w: TileWrite) => void) {}
@@ -57,11 +115,12 @@ export class TileBuilder {
     this.leaves.push(leaf);
     this.size += 1;
     if (this.leaves.length === TILE_WIDTH) {
-      const blob = Buffer.concat(this.leaves);
+      const hashes = Buffer.concat(this.leaves);
       const idx = this.size / TILE_WIDTH - 1;
       this.leaves = [];
-      this.emit({ level: 0, idx, width: TILE_WIDTH, hashes: blob });
-      this.grow(1, idx, perfectRoot(blob, TILE_WIDTH));
+      const nodes = tileNodes(hashes, TILE_WIDTH);
+      this.emit({ level: 0, idx, width: TILE_WIDTH, hashes, nodes });
+      this.grow(1, idx, rootOf(nodes));
     }
   }
 
@@ -69,33 +128,47 @@ export class TileBuilder {
   private grow(level: number, childIdx: number, root: Buffer): void {
     const idx = Math.floor(childIdx / TILE_WIDTH);
     const slot = level - 1;
-    if (this.upperIdx[slot] !== idx) {
-      this.upper[slot] = [];
-      this.upperIdx[slot] = idx;
+    let tile = this.upper[slot];
+    if (tile?.idx !== idx) {
+      tile = { idx, hashes: [], nodes: [] };
+      this.upper[slot] = tile;
     }
-    const hashes = this.upper[slot]!;
-    hashes.push(root);
-    const blob = Buffer.concat(hashes);
-    this.emit({ level, idx, width: hashes.length, hashes: blob });
-    if (hashes.length === TILE_WIDTH) this.grow(level + 1, idx, perfectRoot(blob, TILE_WIDTH));
+    tile.hashes.push(root);
+    const hashes = Buffer.concat(tile.hashes);
+    const nodes = tile.nodes;
+    nodes.push(
+      ...nodesEndingAt(
+        (i) => tile.hashes[i]!,
+        (slot) => nodes[slot]!,
+        tile.hashes.length - 1,
+      ),
+    );
+    const blob = Buffer.concat(nodes);
+    this.emit({ level, idx, width: tile.hashes.length, hashes, nodes: blob });
+    if (tile.hashes.length === TILE_WIDTH) this.grow(level + 1, idx, rootOf(blob));
   }
 
   /** The last write of every tile above level 0 that is not full: what the table must end with. */
   partialUpperTiles(): TileWrite[] {
     const out: TileWrite[] = [];
-    this.upper.forEach((hashes, slot) => {
-      if (hashes.length > 0 && hashes.length < TILE_WIDTH) {
+    this.upper.forEach((tile, slot) => {
+      if (tile.hashes.length > 0 && tile.hashes.length < TILE_WIDTH) {
         out.push({
           level: slot + 1,
-          idx: this.upperIdx[slot]!,
-          width: hashes.length,
-          hashes: Buffer.concat(hashes),
+          idx: tile.idx,
+          width: tile.hashes.length,
+          hashes: Buffer.concat(tile.hashes),
+          nodes: Buffer.concat(tile.nodes),
         });
       }
     });
     return out;
   }
 }
+
+const PUT_TILE = `INSERT INTO merkle_tiles (level, idx, width, hashes, nodes) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT(level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes, nodes = excluded.nodes`;
+const GET_TILE = 'SELECT width, hashes, nodes FROM merkle_tiles WHERE level = ? AND idx = ?';
 
 /** Keeps `merkle_tiles` in step with the events, inside the append's transaction. */
 export class TileStore {
@@ -104,11 +177,8 @@ export class TileStore {
   private readonly hashesOf: Statement;
 
   constructor(private readonly db: Db) {
-    this.get = db.sqlite.prepare('SELECT width, hashes FROM merkle_tiles WHERE level = ? AND idx = ?');
-    this.put = db.sqlite.prepare(
-      `INSERT INTO merkle_tiles (level, idx, width, hashes) VALUES (?, ?, ?, ?)
-       ON CONFLICT(level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes`,
-    );
+    this.get = db.sqlite.prepare(GET_TILE);
+    this.put = db.sqlite.prepare(PUT_TILE);
     this.hashesOf = db.sqlite
       .prepare('SELECT hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq')
       .pluck();
@@ -121,19 +191,27 @@ export class TileStore {
     const hashes = this.hashesOf.all(seq - TILE_WIDTH, seq) as string[];
     if (hashes.length !== TILE_WIDTH) throw new Error(`tile ${idx}: events ${seq - 255}…${seq} are missing`);
     const blob = Buffer.concat(hashes.map(leafHash));
-    this.put.run(0, idx, TILE_WIDTH, blob);
-    this.grow(1, idx, perfectRoot(blob, TILE_WIDTH));
+    const nodes = tileNodes(blob, TILE_WIDTH);
+    this.put.run(0, idx, TILE_WIDTH, blob, nodes);
+    this.grow(1, idx, rootOf(nodes));
   }
 
   private grow(level: number, childIdx: number, root: Buffer): void {
     const idx = Math.floor(childIdx / TILE_WIDTH);
     const row = this.get.get(level, idx) as TileRow | undefined;
     const width = (row?.width ?? 0) + 1;
-    if (width !== (childIdx % TILE_WIDTH) + 1)
+    if (width !== (childIdx % TILE_WIDTH) + 1 || (row && row.nodes.length !== nodeCount(row.width) * HASH))
       throw new Error(`tile ${level}/${idx} is out of step with the ledger`);
-    const blob = row ? Buffer.concat([row.hashes, root]) : Buffer.from(root);
-    this.put.run(level, idx, width, blob);
-    if (width === TILE_WIDTH) this.grow(level + 1, idx, perfectRoot(blob, TILE_WIDTH));
+    const hashes = row ? Buffer.concat([row.hashes, root]) : Buffer.from(root);
+    const before = row?.nodes ?? Buffer.alloc(0);
+    const more = nodesEndingAt(
+      (i) => hashAt(hashes, i),
+      (slot) => hashAt(before, slot),
+      width - 1,
+    );
+    const nodes = Buffer.concat([before, ...more]);
+    this.put.run(level, idx, width, hashes, nodes);
+    if (width === TILE_WIDTH) this.grow(level + 1, idx, rootOf(nodes));
   }
 
   /** True when the stored level-0 tiles cover exactly the complete tiles of `headSeq` events. */
@@ -154,11 +232,8 @@ export function rebuildTiles(db: Db): number {
   forgetTiles(db);
   return db.sqlite.transaction(() => {
     db.sqlite.prepare('DELETE FROM merkle_tiles').run();
-    const put = db.sqlite.prepare(
-      `INSERT INTO merkle_tiles (level, idx, width, hashes) VALUES (?, ?, ?, ?)
-       ON CONFLICT(level, idx) DO UPDATE SET width = excluded.width, hashes = excluded.hashes`,
-    );
-    const builder = new TileBuilder((w) => put.run(w.level, w.idx, w.width, w.hashes));
+    const put = db.sqlite.prepare(PUT_TILE);
+    const builder = new TileBuilder((w) => put.run(w.level, w.idx, w.width, w.hashes, w.nodes));
     // In pages: a connection cannot write while it iterates.
     const page = db.sqlite.prepare('SELECT hash FROM events WHERE seq > ? ORDER BY seq LIMIT 16384').pluck();
     for (;;) {
@@ -182,7 +257,7 @@ export class TileChecker {
   private expected = 0;
 
   constructor(db: Db) {
-    this.stored = db.sqlite.prepare('SELECT width, hashes FROM merkle_tiles WHERE level = ? AND idx = ?');
+    this.stored = db.sqlite.prepare(GET_TILE);
     this.count = db.sqlite.prepare('SELECT count(*) FROM merkle_tiles').pluck();
     // Upper tiles are compared once full; the partial ones at the end (their last state).
     this.builder = new TileBuilder((w) => {
@@ -197,12 +272,17 @@ export class TileChecker {
   private compare(w: TileWrite): void {
     this.expected += 1;
     const row = this.stored.get(w.level, w.idx) as TileRow | undefined;
-    if (!row || row.width !== w.width || !row.hashes.equals(w.hashes)) {
+    const what = !row
+      ? 'is missing'
+      : row.width !== w.width || !row.hashes.equals(w.hashes)
+        ? 'differs from the tile rebuilt from the events'
+        : !row.nodes.equals(w.nodes)
+          ? 'has interior nodes that differ from the ones rebuilt from the events'
+          : null;
+    if (what) {
       this.found.push({
         seq: w.idx * TILE_WIDTH ** (w.level + 1) + 1,
-        detail: row
-          ? `Merkle tile ${w.level}/${w.idx} differs from the tile rebuilt from the events`
-          : `Merkle tile ${w.level}/${w.idx} is missing`,
+        detail: `Merkle tile ${w.level}/${w.idx} ${what}`,
       });
     }
   }
@@ -221,8 +301,20 @@ export class TileChecker {
   }
 }
 
-/** Per-database cache of expanded tiles (immutable once written: a tile only ever grows). */
-const caches = new WeakMap<Db, Map<string, Buffer[][]>>();
+/** A tile as read for proofs: its first `width` hashes and their interior nodes. */
+interface Tile {
+  width: number;
+  hashes: Buffer;
+  nodes: Buffer;
+}
+
+/**
+ * Per-database cache of tiles as read (a tile only ever grows and its first hashes and nodes never
+ * change, so a cached tile serves any tree it is wide enough for), and of partial level-0 tiles
+ * hashed from the events. Two buffers an entry: cheap to keep, nothing for the collector to walk.
+ * The tiles above level 0 (a few dozen at a million events) are on every proof's path and stay.
+ */
+const caches = new WeakMap<Db, Map<string, Tile>>();
 const CACHE_ENTRIES = 512;
 
 export function forgetTiles(db: Db): void {
@@ -230,11 +322,12 @@ export function forgetTiles(db: Db): void {
 }
 
 /**
- * Reads perfect subtree hashes of the tree of `treeSize` leaves from the tiles. Each tile read is
- * expanded once into its 8 levels and cached, so a proof costs a handful of lookups.
+ * Reads perfect subtree hashes of the tree of `treeSize` leaves from the stored tiles: a proof is a
+ * few row reads (fewer when cached) and no hashing, but for the partial level-0 tile, hashed once
+ * per tree size.
  */
 export class TileReader {
-  private readonly cache: Map<string, Buffer[][]>;
+  private readonly cache: Map<string, Tile>;
   private readonly get: Statement;
   private readonly hashesOf: Statement;
 
@@ -248,8 +341,8 @@ export class TileReader {
       caches.set(db, cache);
     }
     this.cache = cache;
-    this.get = prepared(db, 'SELECT width, hashes FROM merkle_tiles WHERE level = ? AND idx = ?');
-    this.hashesOf = prepared(db, 'SELECT hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq');
+    this.get = prepared(db, GET_TILE);
+    this.hashesOf = prepared(db, 'SELECT hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq').pluck();
   }
 
   /** The hash of the perfect subtree of height `height` whose leaves are index·2^height … */
@@ -257,51 +350,54 @@ export class TileReader {
     const level = Math.floor(height / TILE_HEIGHT);
     const r = height % TILE_HEIGHT;
     const first = index * 2 ** r; // its first entry, among the level-8L hashes
-    const tile = Math.floor(first / TILE_WIDTH);
-    const levels = this.expanded(level, tile);
-    const h = levels[r]?.[(first % TILE_WIDTH) / 2 ** r];
-    if (!h) throw new Error(`no complete subtree ${height}/${index} in a tree of ${this.treeSize}`);
-    return h;
-  }
-
-  /** Tile (level, idx) as far as the tree of `treeSize` has completed it, expanded into levels. */
-  private expanded(level: number, idx: number): Buffer[][] {
+    const idx = Math.floor(first / TILE_WIDTH);
+    const k = (first % TILE_WIDTH) / 2 ** r;
     const complete = Math.floor(this.treeSize / TILE_WIDTH ** level); // level-8L hashes in the tree
     const width = Math.min(TILE_WIDTH, complete - idx * TILE_WIDTH);
-    if (width <= 0) throw new Error(`tile ${level}/${idx} is beyond a tree of ${this.treeSize}`);
-    const key = `${level}/${idx}/${width}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
+    if ((k + 1) * 2 ** r > width) {
+      throw new Error(`no complete subtree ${height}/${index} in a tree of ${this.treeSize}`);
     }
-    const entries = this.entries(level, idx, width);
-    const levels: Buffer[][] = [entries];
-    for (let r = 1; r <= TILE_HEIGHT; r++) {
-      const below = levels[r - 1]!;
-      const up: Buffer[] = [];
-      for (let i = 0; i + 1 < below.length; i += 2) up.push(nodeHash(below[i]!, below[i + 1]!));
-      if (up.length === 0) break;
-      levels.push(up);
-    }
-    this.cache.set(key, levels);
-    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    return levels;
+    const tile = this.tile(level, idx, width);
+    const [blob, at] = r === 0 ? [tile.hashes, k] : [tile.nodes, nodeSlot(r, k)];
+    // A copy: the cached tile must not change through a proof's hashes.
+    const out = Buffer.allocUnsafe(HASH);
+    blob.copy(out, 0, at * HASH, (at + 1) * HASH);
+    return out;
   }
 
-  private entries(level: number, idx: number, width: number): Buffer[] {
+  /** Tile (level, idx), at least its first `width` hashes (as far as the tree has completed it). */
+  private tile(level: number, idx: number, width: number): Tile {
+    const key = `${level}/${idx}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.width >= width) return this.keep(key, hit);
     const row = this.get.get(level, idx) as TileRow | undefined;
     if (row && row.width >= width) {
-      const out: Buffer[] = [];
-      for (let i = 0; i < width; i++) out.push(row.hashes.subarray(i * HASH, (i + 1) * HASH));
-      return out;
+      if (row.hashes.length !== row.width * HASH || row.nodes.length !== nodeCount(row.width) * HASH) {
+        throw new Error(`Merkle tile ${level}/${idx} is damaged; run custody rebuild-projections`);
+      }
+      return this.keep(key, row);
     }
     if (level > 0) throw new Error(`Merkle tile ${level}/${idx} is missing; run custody rebuild-projections`);
-    // The partial level-0 tile: leaf hashes of the last events, read from the ledger itself.
+    return this.partialTile(idx, width);
+  }
+
+  /** The partial level-0 tile: leaf hashes of the last events, read from the ledger itself. */
+  private partialTile(idx: number, width: number): Tile {
+    const key = `partial ${idx}/${width}`;
+    const hit = this.cache.get(key);
+    if (hit) return this.keep(key, hit);
     const first = idx * TILE_WIDTH;
-    const rows = this.hashesOf.all(first, first + width) as { hash: string }[];
-    if (rows.length !== width) throw new Error(`events ${first + 1}…${first + width} are missing`);
-    return rows.map((r) => leafHash(r.hash));
+    const hashes = this.hashesOf.all(first, first + width) as string[];
+    if (hashes.length !== width) throw new Error(`events ${first + 1}…${first + width} are missing`);
+    const blob = Buffer.concat(hashes.map(leafHash));
+    return this.keep(key, { width, hashes: blob, nodes: tileNodes(blob, width) });
+  }
+
+  /** Puts `tile` last in the cache's order (most recently used), dropping the least recent. */
+  private keep(key: string, tile: Tile): Tile {
+    this.cache.delete(key);
+    this.cache.set(key, tile);
+    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    return tile;
   }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `merkle_tiles` ADD `nodes` blob NOT NULL;
