@@ -39,6 +39,9 @@ interface Pending {
   reject: (reason: unknown) => void;
 }
 
+/** The service signs a checkpoint once this many events are unsigned (and every minute when moved). */
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+
 export function checkpointFileFor(dbPath: string): string | null {
   return dbPath === ':memory:' ? null : `${dbPath}.checkpoints`;
 }
@@ -74,7 +77,7 @@ export class Ledger {
     this.signer = options.signer;
     this.checkpointFile =
       options.checkpointFile === undefined ? checkpointFileFor(db.path) : options.checkpointFile;
-    this.checkpointEvery = options.checkpointEvery ?? 1000;
+    this.checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     for (const p of options.projectors) {
       for (const t of p.types) {
         const list = this.projectorsByType.get(t) ?? [];
