@@ -44,6 +44,16 @@ describe('time order of an item’s events', () => {
     await record(t, ev, { type: 'note', text: 'same minute', occurredAt: '2022-02-20T05:00:00Z' });
   });
 
+  it('orders times below the millisecond as written', async () => {
+    const ev = await makeItem(t);
+    await record(t, ev, { type: 'note', text: 'later', occurredAt: '2022-03-01T00:00:00.0009Z' });
+    const before = t.head();
+    const res = await postEvent(t, ev, { type: 'note', text: 'x', occurredAt: '2022-03-01T00:00:00.0001Z' });
+    expectProblem(res, 409, 'occurred_before_previous_event');
+    expect(t.head()).toBe(before);
+    await record(t, ev, { type: 'note', text: 'same', occurredAt: '2022-03-01T00:00:00.000900Z' });
+  });
+
   it('refuses a receipt dated 1990, before the seizure', async () => {
     const ev = await makeItem(t);
     const shelf = await makeShelf(t);

@@ -3,7 +3,7 @@ import { prepared } from '../../db/statements';
 import { entityEventTypesAfter, eventRowAt } from '../../ledger/events-read';
 import type { EventData } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { checkNotBefore, checkOccurredAt } from '../../lib/time';
+import { checkNotBefore, checkOccurredAt, compareInstants } from '../../lib/time';
 import type { z } from '../../lib/zod';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
 import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
@@ -140,9 +140,8 @@ const NEIGHBOUR_AFTER = NEIGHBOUR('after');
  * follows, not after the event that follows it (corrections themselves aside, as they now read).
  */
 function checkBetweenNeighbours(db: Db, evidenceNo: string, seq: number, occurredAt: string): void {
-  const at = Date.parse(occurredAt);
   const before = prepared(db, NEIGHBOUR_BEFORE).get(evidenceNo, seq) as Neighbour | undefined;
-  if (before && at < Date.parse(before.at)) {
+  if (before && compareInstants(occurredAt, before.at) < 0) {
     throw new AppError(
       'occurred_before_previous_event',
       `occurredAt ${occurredAt} is before the event seq ${seq} follows (seq ${before.seq}, at ${before.at})`,
@@ -150,7 +149,7 @@ function checkBetweenNeighbours(db: Db, evidenceNo: string, seq: number, occurre
     );
   }
   const after = prepared(db, NEIGHBOUR_AFTER).get(evidenceNo, seq) as Neighbour | undefined;
-  if (after && at > Date.parse(after.at)) {
+  if (after && compareInstants(occurredAt, after.at) > 0) {
     throw new AppError(
       'occurred_after_next_event',
       `occurredAt ${occurredAt} is after the event that follows seq ${seq} (seq ${after.seq}, at ${after.at})`,
