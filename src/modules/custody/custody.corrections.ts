@@ -55,10 +55,11 @@ export function correctionData(
       targetType === 'registered' ? 1 : 2,
     );
     checkNotBefore(input.fields.occurredAt, now, bounds);
-    if (targetType !== 'registered')
-      checkBetweenNeighbours(db, state.evidenceNo, target.seq, input.fields.occurredAt);
   }
   let fields: EventData;
+  if (typeof input.fields.occurredAt === 'string' && targetType !== 'registered') {
+    checkBetweenNeighbours(db, state.evidenceNo, target.seq, input.fields.occurredAt);
+  }
   if (targetType && (CUSTODY_EVENT_TYPES as readonly string[]).includes(targetType)) {
     const kept = Object.fromEntries(Object.entries(original).filter(([k]) => !DERIVED_MEMBERS.includes(k)));
     const parsed = CustodyEventBody.safeParse({ ...kept, ...input.fields, type: targetType });
