@@ -39,6 +39,9 @@ interface Pending {
   reject: (reason: unknown) => void;
 }
 
+/** The service signs a checkpoint once this many events are unsigned (and every minute when moved). */
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+
 export function checkpointFileFor(dbPath: string): string | null {
   return dbPath === ':memory:' ? null : `${dbPath}.checkpoints`;
 }
@@ -61,6 +64,7 @@ export class Ledger {
   private readonly insertEvent: Statement;
   private readonly saveState: Statement;
   private readonly readState: Statement;
+  private dataVersion = -1;
   private readonly tiles: TileStore;
   private lastCheckpoint: Checkpoint | null;
   private readonly checkpointFile: string | null;
@@ -74,7 +78,7 @@ export class Ledger {
     this.signer = options.signer;
     this.checkpointFile =
       options.checkpointFile === undefined ? checkpointFileFor(db.path) : options.checkpointFile;
-    this.checkpointEvery = options.checkpointEvery ?? 1000;
+    this.checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     for (const p of options.projectors) {
       for (const t of p.types) {
         const list = this.projectorsByType.get(t) ?? [];
@@ -122,15 +126,32 @@ export class Ledger {
   }
 
   get headSeq(): number {
+    this.catchUp();
     return this.head.seq;
   }
 
   get headHash(): string {
+    this.catchUp();
     return this.head.hash;
   }
 
   get rootHash(): string {
+    this.catchUp();
     return this.head.range.root().toString('hex');
+  }
+
+  /**
+   * The head and the latest checkpoint as stored, when another connection (the CLI beside the
+   * running service) committed since we last looked: SQLite's data_version tells, for the price of
+   * a pragma. Inside a transaction the head is ours to move, so it is left alone.
+   */
+  private catchUp(): void {
+    if (this.db.sqlite.inTransaction) return;
+    const version = this.db.sqlite.pragma('data_version', { simple: true }) as number;
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
+    this.syncHead();
+    this.lastCheckpoint = this.readLastCheckpoint();
   }
 
   get keyId(): string {
@@ -320,6 +341,7 @@ export class Ledger {
   }
 
   latestCheckpoint(): Checkpoint | null {
+    this.catchUp();
     return this.lastCheckpoint;
   }
 

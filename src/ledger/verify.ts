@@ -7,7 +7,7 @@ import { canonicalJson } from './canonical';
 import { type Checkpoint, ledgerOrigin, openCheckpoint } from './checkpoint';
 import { type EventRow, eventOf, hashedTextOf, iterateEventRows } from './events-read';
 import { sha256Hex, ZERO_HASH } from './hash';
-import { type CheckpointRow, checkpointFileFor } from './ledger';
+import { type CheckpointRow, checkpointFileFor, DEFAULT_CHECKPOINT_EVERY } from './ledger';
 import { CompactRange, leafHash } from './merkle';
 import { publicKeyFromRaw } from './signer';
 import { TileChecker } from './tiles';
@@ -34,6 +34,8 @@ export const DAMAGE_KINDS = [
   'checkpoint_missing_from_file',
   'checkpoint_missing_from_db',
   'checkpoint_copies_differ',
+  // More events after the last checkpoint than the service ever leaves unsigned.
+  'unsigned_tail',
   // What lives beside the ledger (VerifyOptions.checks): attached documents.
   'document_missing',
   'document_damaged',
@@ -73,6 +75,8 @@ export interface VerifyOptions {
   checkpointFile?: string | null;
   /** Rebuild the projections on a scratch database and compare (default true). */
   projections?: boolean;
+  /** Events after the last checkpoint from which on that is damage (default: the ledger's signing interval). */
+  unsignedLimit?: number;
   /** Checks of what the events cite beside the database (src/modules/checks.ts), in the same snapshot. */
   checks?: readonly LedgerCheck[];
 }
@@ -217,6 +221,19 @@ function verifyInSnapshot(
     }
   }
   if (events === 0) report({ kind: 'missing_genesis', seq: 1, detail: 'the ledger has no events' });
+  const signed = Math.max(0, ...[...checkpointNotes.keys()].filter((size) => size <= events));
+  const limit = options.unsignedLimit ?? DEFAULT_CHECKPOINT_EVERY;
+  if (!chainBroken && events - signed >= limit) {
+    report({
+      kind: 'unsigned_tail',
+      seq: signed + 1,
+      detail:
+        `events ${signed + 1}–${events} (${events - signed}) are covered by no signed checkpoint, though the service ` +
+        `signs one every ${limit} events: either it stopped before signing (start it; it signs within a minute) ` +
+        'or checkpoints were removed from both the database and the checkpoint file (compare with an off-site copy of the file)',
+      between: { from: signed, to: events },
+    });
+  }
 
   const state = db.sqlite.prepare('SELECT head_seq, head_hash FROM ledger_state WHERE id = 1').get() as
     | { head_seq: number; head_hash: string }

@@ -51,6 +51,7 @@ export const ERROR_STATUS = {
   occurred_before_seizure: 409,
   occurred_before_registration: 409,
   occurred_before_previous_event: 409,
+  occurred_after_next_event: 409,
   case_closed: 409,
   last_admin: 409,
   as_of_in_future: 400,

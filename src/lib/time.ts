@@ -31,11 +31,13 @@ export function checkNotBefore(
   now: Date,
   bounds: readonly TimeBound[],
 ): void {
-  const at = occurredAt === undefined ? now.getTime() + FUTURE_SKEW_MS : Date.parse(occurredAt);
   const shown = occurredAt ?? now.toISOString();
   for (const bound of bounds) {
-    const limit = Date.parse(bound.at);
-    if (at < limit) {
+    const before =
+      occurredAt === undefined
+        ? now.getTime() + FUTURE_SKEW_MS < Date.parse(bound.at)
+        : compareInstants(occurredAt, bound.at) < 0;
+    if (before) {
       throw new AppError(bound.code, `occurredAt ${shown} is before ${bound.what} at ${bound.at}`, {
         field: 'occurredAt',
         notBefore: bound.at,
@@ -44,3 +46,17 @@ export function checkNotBefore(
     }
   }
 }
+
+/**
+ * Orders two RFC 3339 instants at the precision they were written in (negative: `a` first).
+ * Date.parse stops at milliseconds, so "…00.0009Z" and "…00.0001Z" would tie; the digits after the
+ * third decide then.
+ */
+export function compareInstants(a: string, b: string): number {
+  return Date.parse(a) - Date.parse(b) || subMillisecond(a) - subMillisecond(b);
+}
+
+const subMillisecond = (instant: string) => {
+  const digits = /\.\d{3}(\d+)/.exec(instant)?.[1];
+  return digits ? Number(`0.${digits}`) : 0;
+};

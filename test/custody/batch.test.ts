@@ -41,6 +41,28 @@ describe('POST /events/batch', () => {
     expect(shown.body.items.items).toHaveLength(240);
   });
 
+  it('names the entry that set a time bound, not a seq the refused batch never wrote', async () => {
+    const [ev] = await makeItems(t, 1);
+    const shelf = await makeShelf(t);
+    const at = (occurredAt: string) => ({ evidenceNo: ev!, event: { type: 'note', text: 'x', occurredAt } });
+    const before = t.head();
+    const res = await batch([
+      {
+        evidenceNo: ev!,
+        event: { type: 'received', locationCode: shelf.code, occurredAt: '2022-02-20T09:00:00Z' },
+      },
+      at('2022-02-21T09:00:00Z'),
+      at('2022-02-20T10:00:00Z'),
+    ]);
+    expectProblem(res, 400, 'batch_invalid');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ index: 2, code: 'occurred_before_previous_event', boundEntry: 1 }),
+    ]);
+    expect(res.body.errors[0].detail).toContain('(entry #1 of this batch)');
+    expect(res.body.errors[0]).not.toHaveProperty('boundSeq');
+    expect(t.head()).toBe(before);
+  });
+
   it('one bad item among 240 → nothing written, the bad one named by index and evidence number', async () => {
     const evs = await makeItems(t, 240);
     const shelf = await makeShelf(t);

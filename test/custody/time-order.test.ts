@@ -44,6 +44,16 @@ describe('time order of an item’s events', () => {
     await record(t, ev, { type: 'note', text: 'same minute', occurredAt: '2022-02-20T05:00:00Z' });
   });
 
+  it('orders times below the millisecond as written', async () => {
+    const ev = await makeItem(t);
+    await record(t, ev, { type: 'note', text: 'later', occurredAt: '2022-03-01T00:00:00.0009Z' });
+    const before = t.head();
+    const res = await postEvent(t, ev, { type: 'note', text: 'x', occurredAt: '2022-03-01T00:00:00.0001Z' });
+    expectProblem(res, 409, 'occurred_before_previous_event');
+    expect(t.head()).toBe(before);
+    await record(t, ev, { type: 'note', text: 'same', occurredAt: '2022-03-01T00:00:00.000900Z' });
+  });
+
   it('refuses a receipt dated 1990, before the seizure', async () => {
     const ev = await makeItem(t);
     const shelf = await makeShelf(t);
@@ -96,6 +106,33 @@ describe('time order of an item’s events', () => {
     const res = await postEvent(t, ev, correction, 'supervisor');
     expectProblem(res, 409, 'occurred_before_registration');
     expect(t.head()).toBe(before);
+  });
+
+  it('refuses a correction that moves an event out of its place between its neighbours', async () => {
+    const ev = await registerAt('2022-02-16T09:00:00+06:00');
+    const first = await record(t, ev, { type: 'note', text: 'a', occurredAt: '2022-02-17T09:00:00+06:00' });
+    const middle = await record(t, ev, { type: 'note', text: 'b', occurredAt: '2022-02-18T09:00:00+06:00' });
+    await record(t, ev, { type: 'note', text: 'c', occurredAt: '2022-02-19T09:00:00+06:00' });
+    const before = t.head();
+    const correction = (seq: number, occurredAt: string) => ({
+      type: 'correction',
+      corrects: seq,
+      reason: 'wrong time',
+      fields: { occurredAt },
+    });
+    const correct = (occurredAt: string) =>
+      postEvent(t, ev, correction(middle.seq, occurredAt), 'supervisor');
+    const early = await correct('2022-02-17T08:00:00+06:00');
+    expectProblem(early, 409, 'occurred_before_previous_event');
+    expect(early.body).toMatchObject({ notBefore: '2022-02-17T09:00:00+06:00', boundSeq: first.seq });
+    const late = await correct('2022-02-19T10:00:00+06:00');
+    expectProblem(late, 409, 'occurred_after_next_event');
+    expect(late.body.notAfter).toBe('2022-02-19T09:00:00+06:00');
+    expect(t.head()).toBe(before);
+    // Within its neighbours it is accepted; the neighbour's corrected time is the bound from then on.
+    await record(t, ev, correction(first.seq, '2022-02-17T12:00:00+06:00'), 'supervisor');
+    expectProblem(await correct('2022-02-17T11:00:00+06:00'), 409, 'occurred_before_previous_event');
+    await record(t, ev, correction(middle.seq, '2022-02-18T20:00:00+06:00'), 'supervisor');
   });
 
   it('accepts an undated event after one a client dated a few seconds ahead (clock skew)', async () => {

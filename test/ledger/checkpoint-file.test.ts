@@ -110,6 +110,27 @@ describe('the checkpoint file against the checkpoints table', () => {
     expect(existsSync(ctx.file)).toBe(false);
   });
 
+  it('reports checkpoints removed from both copies as unsigned_tail, naming the range', () => {
+    const ctx = seeded();
+    dropCheckpointTriggers(ctx);
+    // Every checkpoint after seq 5 gone from the table and the file alike: the copies agree.
+    ctx.db.sqlite.exec('DELETE FROM checkpoints WHERE tree_size > 5');
+    writeFileSync(ctx.file, `${ctx.lines()[0]}\n`);
+    const limit = { unsignedLimit: 10 };
+    const r = verifyLedger(ctx.db, { projectors, projections: false, ...limit });
+    expect(r.ok).toBe(false);
+    expect(r.damage).toEqual([
+      expect.objectContaining({ kind: 'unsigned_tail', seq: 6, between: { from: 5, to: 21 } }),
+    ]);
+    // Fewer unsigned events than the service signs at is the normal state between two checkpoints.
+    expect(verifyLedger(ctx.db, { projectors, projections: false, unsignedLimit: 17 }).ok).toBe(true);
+    // With none left at all, the whole ledger is unsigned.
+    ctx.db.sqlite.exec('DELETE FROM checkpoints');
+    rmSync(ctx.file);
+    const none = verifyLedger(ctx.db, { projectors, projections: false, ...limit });
+    expect(none.damage).toEqual([expect.objectContaining({ kind: 'unsigned_tail', seq: 1 })]);
+  });
+
   it('custody verify exits 1 naming the kind', async () => {
     const ctx = seeded();
     const lines = ctx.lines();

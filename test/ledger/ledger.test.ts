@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open';
 import { canonicalJson } from '../../src/ledger/canonical';
 import { openCheckpoint } from '../../src/ledger/checkpoint';
 import { sha256Hex, ZERO_HASH } from '../../src/ledger/hash';
@@ -118,6 +119,20 @@ describe('append', () => {
     other.writeNow((tx) => tx.append(note(1)));
     ledger.writeNow((tx) => tx.append(note(2)));
     expect(ledger.headSeq).toBe(3);
+  });
+
+  it('sees what another connection (the CLI beside the service) appended and signed, before its own next append', () => {
+    const { db, ledger, signer } = makeLedger();
+    expect(ledger.headSeq).toBe(1);
+    const cli = openDb(db.path);
+    const other = new Ledger(cli, { signer, projectors, checkpointIntervalMs: 0 });
+    other.writeNow((tx) => tx.append(note(1)));
+    const signed = other.checkpoint();
+    cli.sqlite.close();
+    expect(ledger.headSeq).toBe(2);
+    expect(ledger.headHash).toBe(signed.headHash);
+    expect(ledger.rootHash).toBe(signed.rootHash);
+    expect(ledger.latestCheckpoint()).toMatchObject({ treeSize: 2, note: signed.note });
   });
 
   it('refuses to run with a checkpoint key other than the one the chain names', () => {

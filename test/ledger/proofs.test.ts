@@ -292,6 +292,8 @@ describe('proofs from the ledger’s tiles', () => {
       tx.append({ type: 'note_added', entityType: 'test', entityId: `t${i}`, actor: 'system', data: { i } });
     }
   });
+  // Signed at the head, as the service would within a minute (verify reports a long unsigned tail).
+  ledger.checkpoint();
   const hashes = db.sqlite.prepare('SELECT hash FROM events ORDER BY seq').pluck().all() as string[];
   const leaves = hashes.map(leafHash);
   const mem = leavesSource(leaves);

@@ -28,6 +28,7 @@ export function recordBatch(tx: Tx, entries: BatchEntry[], user: Pick<AuthUser, 
   const lookups = newLookups();
   const errors: BatchError[] = [];
   const done: { evidenceNo: string; seq: number; status: ItemStatus }[] = [];
+  const entryOf = new Map<number, number>(); // seq → the entry that recorded it (rolled back on refusal)
   entries.forEach((entry, index) => {
     try {
       const parsed = CustodyEventBody.safeParse(entry.event);
@@ -44,10 +45,20 @@ export function recordBatch(tx: Tx, entries: BatchEntry[], user: Pick<AuthUser, 
       }
       const r = recordEvent(tx, entry.evidenceNo, parsed.data, user, lookups);
       done.push({ evidenceNo: r.item.evidenceNo, seq: r.seq, status: r.item.status });
+      entryOf.set(r.seq, index);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const { errors: _nested, ...extra } = err.extra;
-      errors.push({ ...extra, index, evidenceNo: entry.evidenceNo, code: err.code, detail: err.message });
+      const { errors: _nested, boundSeq, ...extra } = err.extra;
+      let detail = err.message;
+      // A bound set by an earlier entry names that entry: its seq is never written if the batch is refused.
+      const boundEntry = typeof boundSeq === 'number' ? entryOf.get(boundSeq) : undefined;
+      if (boundEntry !== undefined) {
+        detail = detail.replace(`(seq ${boundSeq})`, `(entry #${boundEntry} of this batch)`);
+        extra.boundEntry = boundEntry;
+      } else if (boundSeq !== undefined) {
+        extra.boundSeq = boundSeq;
+      }
+      errors.push({ ...extra, index, evidenceNo: entry.evidenceNo, code: err.code, detail });
     }
   });
   if (errors.length > 0) {

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { entityEventTypesAfter, eventRowAt } from '../../ledger/events-read';
 import type { EventData } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { checkNotBefore, checkOccurredAt } from '../../lib/time';
+import { checkNotBefore, checkOccurredAt, compareInstants } from '../../lib/time';
 import type { z } from '../../lib/zod';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
 import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
@@ -54,6 +55,9 @@ export function correctionData(
     checkNotBefore(input.fields.occurredAt, now, before);
   }
   let fields: EventData;
+  if (typeof input.fields.occurredAt === 'string' && targetType !== 'registered') {
+    checkBetweenNeighbours(db, state.evidenceNo, target.seq, input.fields.occurredAt);
+  }
   if (targetType && (CUSTODY_EVENT_TYPES as readonly string[]).includes(targetType)) {
     const kept = Object.fromEntries(Object.entries(original).filter(([k]) => !DERIVED_MEMBERS.includes(k)));
     const parsed = CustodyEventBody.safeParse({ ...kept, ...input.fields, type: targetType });
@@ -116,4 +120,44 @@ function fieldError(path: string, message: string, count = 1) {
     errors: [{ in: 'body', path, message, issue: 'custom' }],
     ...(count > 1 ? { more: count - 1 } : {}),
   });
+}
+
+// An item event's time as it now reads: the latest correction of its occurredAt, else as recorded.
+const NEIGHBOUR = (
+  side: 'before' | 'after',
+) => `SELECT e.seq, COALESCE((SELECT json_extract(c.data, '$.fields.occurredAt')
+    FROM events c WHERE c.entity_type = 'item' AND c.entity_id = e.entity_id AND c.type = 'item_correction'
+      AND json_extract(c.data, '$.corrects') = e.seq AND json_extract(c.data, '$.fields.occurredAt') IS NOT NULL
+    ORDER BY c.seq DESC LIMIT 1), e.occurred_at) AS at
+  FROM events e WHERE e.entity_type = 'item' AND e.entity_id = ? AND e.type <> 'item_correction'
+    AND e.seq ${side === 'before' ? '<' : '>'} ? ORDER BY e.seq ${side === 'before' ? 'DESC' : 'ASC'} LIMIT 1`;
+const NEIGHBOUR_BEFORE = NEIGHBOUR('before');
+const NEIGHBOUR_AFTER = NEIGHBOUR('after');
+
+/**
+ * A corrected time keeps the event in its place in the item's history: not before the event it
+ * follows, not after the event that follows it (corrections themselves aside, as they now read).
+ */
+function checkBetweenNeighbours(db: Db, evidenceNo: string, seq: number, occurredAt: string): void {
+  const before = prepared(db, NEIGHBOUR_BEFORE).get(evidenceNo, seq) as Neighbour | undefined;
+  if (before && compareInstants(occurredAt, before.at) < 0) {
+    throw new AppError(
+      'occurred_before_previous_event',
+      `occurredAt ${occurredAt} is before the event seq ${seq} follows (seq ${before.seq}, at ${before.at})`,
+      { field: 'fields.occurredAt', notBefore: before.at, boundSeq: before.seq },
+    );
+  }
+  const after = prepared(db, NEIGHBOUR_AFTER).get(evidenceNo, seq) as Neighbour | undefined;
+  if (after && compareInstants(occurredAt, after.at) > 0) {
+    throw new AppError(
+      'occurred_after_next_event',
+      `occurredAt ${occurredAt} is after the event that follows seq ${seq} (seq ${after.seq}, at ${after.at})`,
+      { field: 'fields.occurredAt', notAfter: after.at, boundSeq: after.seq },
+    );
+  }
+}
+
+interface Neighbour {
+  seq: number;
+  at: string;
 }

@@ -32,6 +32,7 @@ const EVENT_ERRORS = [
   'occurred_before_seizure',
   'occurred_before_registration',
   'occurred_before_previous_event',
+  'occurred_after_next_event',
 ];
 
 export const custodyRoutes = [
