@@ -4,7 +4,8 @@
  *   reports-child.ts build <db> <key> <items>   the demo data set of <items> items, and a token of
  *                                                its prosecutor; prints { items, events, token,
  *                                                caseId, caseItems } (the largest case)
- *   reports-child.ts bare <pages>                bare pdfkit: 40 rows × 6 cells, header, "Page i of n"
+ *   reports-child.ts bare <pages> [glyphs]       bare pdfkit: 40 rows × 6 cells, header, "Page i of n"
+ *                                                (with `glyphs`: its text drawn as the reports draw it)
  * Each prints one JSON line.
  */
 import PDFDocument from 'pdfkit';
@@ -15,6 +16,7 @@ import { FONTS } from '../../src/lib/fonts';
 import { planDemo, sizeFor } from '../../src/modules/demo/demo.generator';
 import { loadDemo } from '../../src/modules/demo/demo.loader';
 import { trimFontCaches } from '../../src/modules/reports/pdf/document';
+import { drawGlyphs } from '../../src/modules/reports/pdf/glyphs';
 import * as users from '../../src/modules/users/users.service';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -55,7 +57,11 @@ const CELLS = [
   'Дана Исқақова (supervisor)',
 ];
 
-async function bare(pages: number) {
+/**
+ * `pdfkit`: text() as pdfkit draws it (OpenType shaping of each new word); `glyphs`: the same pages
+ * drawn glyph by glyph as the reports draw their text (src/modules/reports/pdf/glyphs.ts).
+ */
+async function bare(pages: number, how: 'pdfkit' | 'glyphs') {
   const t0 = performance.now();
   const doc = new PDFDocument({ autoFirstPage: false, pdfVersion: '1.7' });
   doc.registerFont('regular', FONTS.regular);
@@ -67,15 +73,20 @@ async function bare(pages: number) {
   const ended = new Promise((r) => doc.on('end', r));
   for (let p = 1; p <= pages; p++) {
     doc.addPage({ size: 'A4', margin: 0 });
-    doc.font('bold').fontSize(10).text(`Case 12/345-2022 · Custody report`, 42, 30, { lineBreak: false });
-    doc.font('regular').fontSize(7.5);
+    const text = (s: string, x: number, y: number, size: number) =>
+      how === 'glyphs'
+        ? drawGlyphs(doc, s, x, y, size)
+        : doc.fontSize(size).text(s, x, y, { lineBreak: false });
+    doc.font('bold');
+    text(`Case 12/345-2022 · Custody report`, 42, 30, 10);
+    doc.font('regular');
     for (let r = 0; r < 40; r++) {
       for (let c = 0; c < 6; c++) {
         const cell = c === 5 ? String(p * 40 + r) : CELLS[(r * 5 + c) % CELLS.length]!;
-        doc.text(cell, 42 + c * 85, 74 + r * 18, { lineBreak: false });
+        text(cell, 42 + c * 85, 74 + r * 18, 7.5);
       }
     }
-    doc.fontSize(8).text(`Page ${p} of ${pages}`, 500, 812, { lineBreak: false });
+    text(`Page ${p} of ${pages}`, 500, 812, 8);
     // pdfkit caches the layout of every distinct word forever, and each entry holds on to a lot:
     // the bare loop grows by about 1 MB a page without this (the report does the same, see trimFontCaches).
     if (p % 64 === 0) trimFontCaches(doc);
@@ -91,7 +102,7 @@ const run =
   mode === 'build'
     ? build(args[0]!, args[1]!, Number(args[2]))
     : mode === 'bare'
-      ? bare(Number(args[0]))
+      ? bare(Number(args[0]), args[1] === 'glyphs' ? 'glyphs' : 'pdfkit')
       : Promise.reject(new Error('usage: reports-child.ts build|bare …'));
 run
   .then((r) => process.stdout.write(`${JSON.stringify({ ...r, peakRssMb: peakRssMb() })}\n`))

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/ledger/canonical';
 import { type CaseItem, type CaseReportHead, canonicalCaseItem } from '../../src/modules/reports/case.report';
@@ -133,6 +134,57 @@ describe('GET /cases/:caseId/report.pdf', () => {
     expect(payload.items).toEqual([]);
     expect(text).toContain(squash('No items in this case match'));
     expect(Number(res.trailers['x-report-pages'])).toBeLessThanOrEqual(2);
+  });
+
+  it('stops drawing when the client goes away, and records no report that was not made', async () => {
+    const big = await makeCase(t);
+    const s = await makeSeizure(t, big.id);
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      category: 'gpu_rig',
+      make: 'Custom',
+      model: '6× RTX 3070 open frame',
+      serialNumber: `RIG-GONE-${String(i + 1).padStart(4, '0')}`,
+    }));
+    const imported = await t.http
+      .post(`/api/v1/items/import?caseId=${big.id}&seizureId=${s.id}`)
+      .set(auth(t.tokens.clerk))
+      .send(rows);
+    expect(imported.status).toBe(201);
+    t.app.locals.ctx.ledger.checkpoint();
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const before = t.head();
+      // The file's first bytes come before any page is drawn; the client hangs up on them.
+      const got = await new Promise<{ status: number; trailer: string | undefined }>((resolve, reject) => {
+        const req = get(
+          {
+            port,
+            path: `/api/v1/cases/${big.id}/report.pdf`,
+            headers: { authorization: `Bearer ${t.tokens.prosecutor}` },
+          },
+          (res) => {
+            res.once('data', (c: Buffer) => {
+              expect(c.subarray(0, 5).toString()).toBe('%PDF-');
+              req.destroy();
+              resolve({ status: res.statusCode ?? 0, trailer: res.headers.trailer });
+            });
+          },
+        );
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      });
+      expect(got).toEqual({ status: 200, trailer: 'X-Report-Fingerprint, X-Report-Pages' });
+      for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(t.head()).toBe(before);
+      // Asked again and read to the end, it is made and recorded.
+      const whole = await caseReport(t, big.id);
+      expect(whole.status).toBe(200);
+      expect(Number(whole.trailers['x-report-pages'])).toBeGreaterThan(10);
+      expect(t.head()).toBe(before + 1);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses an unknown case, a seizure of another case and a bad filter, writing nothing', async () => {

@@ -84,6 +84,21 @@ describe('GET /items/:evidenceNo/custody-report.pdf', () => {
     expect(pinned.headers['x-report-fingerprint']).not.toBe(a.headers['x-report-fingerprint']);
   });
 
+  it('prints names as of its checkpoint: a role changed since does not change the report', async () => {
+    const a = await getReport(t, rich.evidenceNo);
+    expect(squash(pdfText(pdfFile(a.body)))).toContain(squash('Test clerk (clerk)'));
+    const setRole = (role: string) =>
+      t.http.post(`/api/v1/users/${t.userIds.clerk}/role`).set(auth(t.tokens.admin)).send({ role });
+    expect((await setRole('supervisor')).status).toBe(200);
+    try {
+      const b = await getReport(t, rich.evidenceNo);
+      expect(b.headers['x-report-fingerprint']).toBe(a.headers['x-report-fingerprint']);
+      expect(Buffer.compare(a.body, b.body)).toBe(0);
+    } finally {
+      expect((await setRole('clerk')).status).toBe(200);
+    }
+  });
+
   it('records that the report was made, with the requester as actor, and tells what it was made of', async () => {
     const before = t.head();
     const res = await getReport(t, rich.evidenceNo, 'auditor');

@@ -107,7 +107,7 @@ export function auditReportPayload(
   ).all(audit.id) as EventRow[];
   const covered = rows.at(-1)?.seq ?? audit.closed_seq;
   const cp = reportCheckpoint(app.ledger, covered);
-  const names = new Names(db);
+  const names = new Names(db, cp.treeSize);
   const brief = itemBriefs(db);
   const summary = JSON.parse(audit.summary as string) as ClosedSummary;
   const c = summary.counts;

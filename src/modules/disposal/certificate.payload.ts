@@ -144,7 +144,7 @@ export function certificatePayload(
   }
   const cp = reportCheckpoint(ledger, completedAt.seq, checkpoint);
   const events = all.filter((e) => e.seq <= cp.treeSize);
-  const names = new Names(db);
+  const names = new Names(db, cp.treeSize);
   const proposal = events[0]!;
   const approval = events.find((e) => e.type === 'disposal_approved')!;
   const completion = events.find((e) => e.type === 'disposal_completed')!;

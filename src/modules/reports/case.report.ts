@@ -277,7 +277,7 @@ export async function streamCaseReport(
   const cp = reportCheckpoint(app.ledger, covered, req.checkpoint);
   const snap = openSnapshot(app.db);
   try {
-    const names = new Names(snap.db);
+    const names = new Names(snap.db, cp.treeSize);
     const filter: CaseFilter = {
       caseId: req.caseId,
       treeSize: cp.treeSize,

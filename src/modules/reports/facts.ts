@@ -1,14 +1,24 @@
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 import { AppError } from '../../lib/errors';
 import { getLocation } from '../locations/locations.service';
 import { findParty } from '../parties/parties.service';
 import { findUser } from '../users/users.service';
 import { printLocationCode, printMoney, printTime, printValue, words } from './words';
 
-/** Names for the ids events carry: locations by path, users by name and role, parties by name. */
+/**
+ * Names for the ids events carry: locations by path, users by name and role, parties by name — as
+ * of the report's checkpoint (`asOf`, a tree size), so that the same report at the same checkpoint
+ * prints the same names whatever happened since. Of what a name is made, only a user's role can
+ * change (user_role_changed); it is read from the ledger up to the checkpoint. Display names,
+ * location paths and party names are fixed when recorded: no event renames them.
+ */
 export class Names {
   private readonly cache = new Map<string, string>();
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly asOf?: number,
+  ) {}
 
   private memo(key: string, make: () => string): string {
     let v = this.cache.get(key);
@@ -17,6 +27,18 @@ export class Names {
       this.cache.set(key, v);
     }
     return v;
+  }
+
+  /** A user's role as of the checkpoint: from the last user_created / user_role_changed up to it. */
+  private roleOf(id: string, current: string): string {
+    if (this.asOf === undefined) return current;
+    const row = prepared(
+      this.db,
+      `SELECT json_extract(data, '$.role') AS role FROM events
+        WHERE entity_type = 'user' AND entity_id = ? AND type IN ('user_created', 'user_role_changed') AND seq <= ?
+        ORDER BY seq DESC LIMIT 1`,
+    ).get(id, this.asOf) as { role: string | null } | undefined;
+    return row?.role ?? current;
   }
 
   location(code: string | null | undefined): string {
@@ -38,7 +60,7 @@ export class Names {
     if (id === 'system') return 'the service (system)';
     return this.memo(`u:${id}`, () => {
       const u = findUser(this.db, id);
-      return u ? `${u.displayName} (${u.role})` : id;
+      return u ? `${u.displayName} (${this.roleOf(u.id, u.role)})` : id;
     });
   }
 

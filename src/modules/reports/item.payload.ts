@@ -265,7 +265,7 @@ export function itemReportPayload(
   const seizure = getSeizure(db, row.seizure_id);
   const covered = Math.max(row.last_seq, kase.updatedSeq, seizure.createdSeq);
   const cp = reportCheckpoint(ledger, covered, requestedCheckpoint);
-  const names = new Names(db);
+  const names = new Names(db, cp.treeSize);
   const section = itemSection(db, row, seizure, cp.treeSize, names);
   const parameters: Record<string, unknown> = { evidenceNo: state.evidenceNo };
   if (requestedCheckpoint !== undefined) parameters.checkpoint = requestedCheckpoint;

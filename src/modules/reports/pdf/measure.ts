@@ -1,21 +1,21 @@
-import PDFDocument from 'pdfkit';
 import { type ReportFont, reportFonts } from './document';
 
+/** What the measurer reads of a parsed (fontkit) font. */
+interface GlyphMetrics {
+  unitsPerEm: number;
+  glyphForCodePoint(codePoint: number): { advanceWidth: number };
+}
+
 /**
- * Text widths from the fonts' advance widths, cached per character: the layout of a report is
- * computed twice (count the pages, then draw them), so measuring must be cheap and must not depend
- * on a document. Kerning is left out, which only ever makes a line look a little wider than it is.
+ * Text widths from the fonts' advance widths, cached per character, with no document: each
+ * character's glyph is the one the writer draws (glyphs.ts: its font's glyph for the code point, no
+ * shaping, no kerning), so a line measured to fit is drawn exactly that wide.
  */
 export class TextMeasurer {
   private readonly widths = new Map<string, Map<string, number>>();
   /** Wrapped text by font, size, width and text: a report repeats the same cells thousands of times. */
   private readonly wrapped = new Map<string, string[]>();
-  private readonly probe: PDFKit.PDFDocument;
-
-  constructor() {
-    this.probe = new PDFDocument({ autoFirstPage: false });
-    for (const [name, font] of Object.entries(reportFonts())) this.probe.registerFont(name, font);
-  }
+  private readonly fonts = reportFonts() as unknown as Record<ReportFont, GlyphMetrics>;
 
   /** Width of `text` in points at `size`. */
   width(text: string, font: ReportFont, size: number): number {
@@ -28,8 +28,8 @@ export class TextMeasurer {
     for (const ch of text) {
       let w = table.get(ch);
       if (w === undefined) {
-        this.probe.font(font).fontSize(1000);
-        w = this.probe.widthOfString(ch);
+        const f = this.fonts[font];
+        w = (f.glyphForCodePoint(ch.codePointAt(0)!).advanceWidth * 1000) / f.unitsPerEm;
         table.set(ch, w);
       }
       units += w;

@@ -57,9 +57,11 @@ async function draw(spec: PdfSpec, sink: Coalesced, pace: () => Promise<void>) {
   const doc = createReportDocument(spec.info);
   doc.on('data', sink.push);
   const ended = once(doc, 'end');
-  // The file's header leaves now, with the response's headers, before any page is laid out.
+  // The file's header leaves now, with the response's headers, before any page is laid out: the
+  // response sends what was written once the event loop turns (it corks the socket until then).
   await new Promise((r) => setImmediate(r));
   sink.flush();
+  await new Promise((r) => setImmediate(r));
   const w = new ReportWriter(doc, spec.page, async () => {
     sink.flush();
     await pace();

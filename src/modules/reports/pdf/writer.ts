@@ -2,6 +2,7 @@ import type { ReportFont } from './document';
 import { trimFontCaches } from './document';
 import { ForwardRefs } from './forward';
 import { collectGarbage } from './gc';
+import { drawGlyphs } from './glyphs';
 import { measurer } from './measure';
 
 /** Pages between forced collections on a long report (see gc.ts). */
@@ -68,6 +69,8 @@ export class ReportWriter {
   private readonly m = measurer();
   private readonly forward: ForwardRefs;
   private footerText: string | undefined;
+  /** The fill colour the content stream being written has set last (null: not known). */
+  private color: string | null = null;
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
@@ -97,6 +100,7 @@ export class ReportWriter {
     this.pageCount += 1;
     this.y = PAGE.top;
     this.doc.addPage({ size: 'A4', margin: 0 });
+    this.color = null;
     this.drawPageFrame(this.doc);
     if (this.table) this.drawTableHeader();
   }
@@ -205,7 +209,7 @@ export class ReportWriter {
       const n = Math.min(fit, total);
       const height = n * lh + 2 * pad;
       const doc = this.doc;
-      if (style.fill) doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(style.fill);
+      if (style.fill) this.fillRect(this.y, height, style.fill);
       table.columns.forEach((c, i) => {
         const lines = cellLines[i]!.slice(from, from + n);
         let y = this.y + pad;
@@ -240,7 +244,7 @@ export class ReportWriter {
     const lines = this.m.wrap(text, 'bold', size, CONTENT_WIDTH - 2 * pad);
     const height = lines.length * lh + 2 * pad;
     this.ensure(height + keepWith * (lh + 2 * pad));
-    this.doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(fill);
+    this.fillRect(this.y, height, fill);
     let y = this.y + pad;
     for (const line of lines) {
       this.text(line, PAGE.left + pad, y, 'bold', size, INK);
@@ -292,7 +296,7 @@ export class ReportWriter {
     const size = table.size;
     const lh = size * 1.25;
     const height = this.headerHeight() - 1;
-    this.doc.rect(PAGE.left, this.y, CONTENT_WIDTH, height).fill(HEAD_FILL);
+    this.fillRect(this.y, height, HEAD_FILL);
     table.columns.forEach((c, i) => {
       let y = this.y + 2.5;
       for (const line of table.headerLines[i] ?? []) {
@@ -318,8 +322,20 @@ export class ReportWriter {
     }
   }
 
+  /** A full-width filled band (a table header, a band row, a highlighted row). */
+  private fillRect(y: number, height: number, color: string): void {
+    this.doc.rect(PAGE.left, y, CONTENT_WIDTH, height).fill(color);
+    this.color = color;
+  }
+
+  /** One line of text, its top at y: glyph by glyph (glyphs.ts), the fill colour set only when it changes. */
   private text(text: string, x: number, y: number, font: ReportFont, size: number, color: string): void {
-    this.doc.font(font).fontSize(size).fillColor(color).text(text, x, y, { lineBreak: false });
+    const doc = this.doc.font(font);
+    if (color !== this.color) {
+      doc.fillColor(color);
+      this.color = color;
+    }
+    drawGlyphs(doc, text, x, y, size);
   }
 
   private drawPageFrame(doc: PDFKit.PDFDocument): void {
@@ -335,6 +351,7 @@ export class ReportWriter {
 
   /** Page i's footer line, painted at finish(): the footer text, and "Page i of n" on the right. */
   private drawFooter(i: number): void {
+    this.color = null; // a form of its own: its colour is set afresh
     const page = `Page ${i} of ${this.pageCount}`;
     const pageWidth = this.m.width(page, 'regular', 8);
     this.text(page, PAGE.right - pageWidth, 812, 'regular', 8, INK);
