@@ -158,6 +158,12 @@ describe('GET /items: filters', () => {
     expect(numbers(await search(`caseId=${c.caseId}&custodian=clerk1`))).toEqual(custodians);
     const nobody = await t.http.get('/api/v1/items?custodian=nobody.here').set(clerk);
     expectProblem(nobody, 404, 'user_not_found');
+    // A holding party likewise: an unknown one is 404, not an empty list that reads as "nobody has it".
+    expectProblem(
+      await t.http.get('/api/v1/items?holder=pty_nosuchparty').set(clerk),
+      404,
+      'party_not_found',
+    );
     expect(nobody.body.field).toBe('custodian');
 
     // two days later the court has not returned it

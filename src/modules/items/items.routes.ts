@@ -125,7 +125,13 @@ export const itemRoutes = [
       'Filters combine with AND. Cursor-paginated and stable while items are being registered; the cursor belongs to its sort order.',
     query: ItemListQuery,
     response: { status: 200, description: 'A page of items', schema: ItemListSchema },
-    errors: ['invalid_check_digit', 'invalid_location_code', 'invalid_cursor', 'user_not_found'],
+    errors: [
+      'invalid_check_digit',
+      'invalid_location_code',
+      'invalid_cursor',
+      'user_not_found',
+      'party_not_found',
+    ],
     handler: ({ app, query }) => items.listItems(app.db, query, app.clock()),
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import { pageOf } from '../../lib/contract';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { AppError } from '../../lib/errors';
 import { LABEL_PRINTED_SQL } from '../labels/labels.prints';
+import { getParty } from '../parties/parties.service';
 import { findUser } from '../users/users.service';
 import type { ItemSort } from './items.contract';
 import type { ItemCategory, ItemStatus } from './items.enums';
@@ -107,7 +108,12 @@ export function listItems(db: Db, q: ItemListInput, now: Date = new Date()) {
     }
   }
   for (const [name, column] of EQUALS) {
-    const value = name === 'custodian' && q.custodian ? custodianId(db, q.custodian) : q[name];
+    const value =
+      name === 'custodian' && q.custodian
+        ? custodianId(db, q.custodian)
+        : name === 'holder' && q.holder
+          ? getParty(db, q.holder).id
+          : q[name];
     if (value) {
       where.push(`${column} = @${name}`);
       params[name] = value;
