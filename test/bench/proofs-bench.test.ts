@@ -14,16 +14,16 @@ describe('bench, proofs stage', () => {
     const metrics = await proofsBench({ dir: tempDir(), events: 3_000, samples: 80, httpSeconds: 0.2 });
     expect(
       metrics.map((m) => [
-        m.name.replace(/[\d,]+ events/, 'N events'),
+        m.name.replace(/[\d,]+ events/, 'N events').replace(/[\d.]+ ms/, 'T ms'),
         m.ratio === null ? 'ceiling' : m.ceiling,
       ]),
     ).toEqual([
       ['bare inclusion proof, whole tree in memory, N events (ceiling)', 'ceiling'],
       ['inclusion proof (service: GET /ledger/proofs/inclusion without HTTP)', 'bare inclusion proof'],
-      ['inclusion proof p99 (service)', 'bare inclusion proof p99'],
+      ['inclusion proof p99 (service; p99 of CPU time T ms)', 'bare inclusion proof p99'],
       ['bare consistency proof, whole tree in memory, N events (ceiling)', 'ceiling'],
       ['consistency proof (service: GET /ledger/proofs/consistency without HTTP)', 'bare consistency proof'],
-      ['consistency proof p99 (service)', 'bare consistency proof p99'],
+      ['consistency proof p99 (service; p99 of CPU time T ms)', 'bare consistency proof p99'],
       ['bare Express GET /echo/:id, 1 connection, p50 (ceiling)', 'ceiling'],
       ['GET /ledger/proofs/inclusion, N events, 1 connection, p50', 'bare Express GET'],
     ]);
