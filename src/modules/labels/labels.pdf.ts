@@ -38,11 +38,19 @@ export function newLabelDoc(title: string, now: Date): TextDoc {
 /**
  * pdfkit keeps each finished page's dictionary (and through it its resources) until the file
  * ends, only to write the page's reference into the page tree: 67,000 pages would hold >100 MB.
- * Once a page is written its reference's id is all that is still needed.
+ * Once a page is written its reference's id is all that is still needed, so the page tree keeps a
+ * bare reference (its id and generation, which is all its "N 0 R" is made of) in its place.
  */
-function releasePage(page: PDFKit.PDFPage | undefined): void {
-  const ref = (page as unknown as { dictionary?: { data: unknown } } | undefined)?.dictionary;
-  if (ref) ref.data = {};
+function releasePage(doc: TextDoc, page: PDFKit.PDFPage | undefined): void {
+  type Ref = { id: number; gen: number; data: unknown };
+  const ref = (page as unknown as { dictionary?: Ref } | undefined)?.dictionary;
+  if (!ref) return;
+  ref.data = {};
+  const kids = (doc as unknown as { _root: { data: { Pages: { data: { Kids: Ref[] } } } } })._root.data.Pages
+    .data.Kids;
+  const at = kids.lastIndexOf(ref);
+  if (at >= 0)
+    kids[at] = Object.assign(Object.create(Object.getPrototypeOf(ref)), { id: ref.id, gen: ref.gen });
 }
 
 /** How a stream ended: `finished` false when the client went away; `drawn` labels were drawn. */
@@ -87,7 +95,7 @@ export async function streamLabelPages<T>(
   const addPage = (size: [number, number]) => {
     // addPage writes the page before it (no bufferPages): that page can be let go.
     doc.addPage({ size, margin: 0 });
-    releasePage(finished);
+    releasePage(doc, finished);
     finished = doc.page;
   };
   for (const page of pages) {
