@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import { afterAll } from 'vitest';
 import { type App, createApp } from '../../src/app';
@@ -31,14 +32,20 @@ export interface TestApp {
 }
 
 /** A real app on a real, migrated SQLite file, with one user and token per role. */
-export function makeTestApp(options: { clock?: Clock } = {}): TestApp {
+export function makeTestApp(options: { clock?: Clock; logger?: Logger } = {}): TestApp {
   const dir = tempDir();
   const dbPath = join(dir, 'custody.db');
   const db = openDb(dbPath);
   const signer = generateSigner();
   let now: Date | null = null;
   const clock: Clock = options.clock ?? (() => now ?? new Date());
-  const app = createApp({ db, signer, clock, checkpointIntervalMs: 0 });
+  const app = createApp({
+    db,
+    signer,
+    clock,
+    checkpointIntervalMs: 0,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const { ledger } = app.locals.ctx;
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, string>;

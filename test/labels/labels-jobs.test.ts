@@ -258,6 +258,59 @@ describe('refusals write nothing', () => {
     expect(t.head()).toBe(before);
   });
 
+  it('skipMissing=true with nothing left to print: empty_selection, naming what was skipped', async () => {
+    const ghosts = [formatEvidenceNo(26, 9_999_101).compact, formatEvidenceNo(26, 9_999_102).compact];
+    const body = await refused({ items: ghosts.join(','), skipMissing: true }, 400, 'empty_selection');
+    expect(body.skipped).toEqual({ unknown: ghosts, disposed: [] });
+  });
+
+  it('location labels: an unknown format, start= beyond the sheet, copies=0, no codes', async () => {
+    const wh = await makeLocation(t, 'warehouse', `Refusals WH ${Math.random()}`);
+    const cases: [Record<string, string | number>, number, string][] = [
+      [{ codes: wh.code, format: '3x5' }, 400, 'unknown_label_format'],
+      [{ codes: wh.code, format: 'a4-l7163', start: 15 }, 400, 'start_beyond_sheet'],
+      [{ codes: wh.code, copies: 0 }, 400, 'validation_failed'],
+      [{ format: '4x2' }, 400, 'empty_selection'],
+    ];
+    for (const [query, status, code] of cases) {
+      const before = t.head();
+      const res = await t.http.get('/api/v1/labels/locations.pdf').query(query).set(auth(t.tokens.clerk));
+      expectProblem(res, status, code);
+      expect(t.head()).toBe(before);
+      if (code === 'unknown_label_format') expect(res.body.formats).toHaveLength(7);
+    }
+  });
+
+  it('a job whose print event cannot be recorded sends no labels', async () => {
+    const fx = await makeLabelCase(t);
+    const { sqlite } = t.app.locals.ctx.db;
+    // The projection's insert fails inside the event's transaction, as a full disk would.
+    sqlite.exec(
+      `CREATE TEMP TRIGGER labels_fail BEFORE INSERT ON label_prints BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`,
+    );
+    try {
+      const before = t.head();
+      const res = await getLabels(t, { caseId: fx.caseId, format: '4x2' });
+      expect(res.status).toBe(500);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect((res.body as Buffer).subarray(0, 5).toString()).not.toBe('%PDF-');
+      expect(res.headers['x-labels-job']).toBeUndefined();
+      expect(t.head()).toBe(before);
+    } finally {
+      sqlite.exec('DROP TRIGGER labels_fail');
+    }
+    const again = await getLabels(t, { caseId: fx.caseId, format: '4x2' });
+    expect(again.status).toBe(200);
+  });
+
+  it('a list of more than 100,000 evidence numbers', async () => {
+    const before = t.head();
+    const many = Array.from({ length: 100_001 }, (_, i) => formatEvidenceNo(26, i + 1).compact);
+    const res = await t.http.post('/api/v1/labels/items.pdf').set(auth(t.tokens.clerk)).send({ items: many });
+    expectProblem(res, 400, 'too_many_labels');
+    expect(t.head()).toBe(before);
+  });
+
   it('more than 100,000 labels', async () => {
     const before = t.head();
     const many = Array.from({ length: 50_001 }, (_, i) => formatEvidenceNo(26, i + 1).compact);

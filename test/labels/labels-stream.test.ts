@@ -49,7 +49,7 @@ describe('label streams', () => {
         cb();
       },
     });
-    const finished = await streamItemLabelsPdf(
+    const { finished, drawn } = await streamItemLabelsPdf(
       new StreamSink(out),
       newLabelDoc('t', new Date()),
       FORMATS['4x2'],
@@ -58,6 +58,7 @@ describe('label streams', () => {
     );
     expect(finished).toBe(false);
     expect(pulled.items).toBeLessThan(100);
+    expect(drawn).toBeLessThanOrEqual(pulled.items);
   });
 
   it('wait for drain: a client that reads slowly holds the rendering back', async () => {
@@ -86,7 +87,7 @@ describe('label streams', () => {
       for (const cb of held.splice(0)) cb();
     };
     const release = setInterval(releaseAll, 1);
-    expect(await done).toBe(true);
+    expect((await done).finished).toBe(true);
     clearInterval(release);
     releaseAll();
     expect(pulled.items).toBe(60);

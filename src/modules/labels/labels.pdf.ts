@@ -36,28 +36,34 @@ export function newLabelDoc(title: string, now: Date): TextDoc {
 }
 
 /**
+ * pdfkit keeps each finished page's dictionary (and through it its resources) until the file
+ * ends, only to write the page's reference into the page tree: 67,000 pages would hold >100 MB.
+ * Once a page is written its reference's id is all that is still needed, so the page tree keeps a
+ * bare reference (its id and generation, which is all its "N 0 R" is made of) in its place.
+ */
+function releasePage(doc: TextDoc, page: PDFKit.PDFPage | undefined): void {
+  type Ref = { id: number; gen: number; data: unknown };
+  const ref = (page as unknown as { dictionary?: Ref } | undefined)?.dictionary;
+  if (!ref) return;
+  ref.data = {};
+  const kids = (doc as unknown as { _root: { data: { Pages: { data: { Kids: Ref[] } } } } })._root.data.Pages
+    .data.Kids;
+  const at = kids.lastIndexOf(ref);
+  if (at >= 0)
+    kids[at] = Object.assign(Object.create(Object.getPrototypeOf(ref)), { id: ref.id, gen: ref.gen });
+}
+
+/** How a stream ended: `finished` false when the client went away; `drawn` labels were drawn. */
+export interface StreamResult {
+  finished: boolean;
+  drawn: number;
+}
+
+/**
  * Draws labels onto pages of the format — one page per label on a roll, a grid of labels per
  * sheet — and streams the document into `sink`, yielding between pages. Each item's copies sit
  * side by side. Stops early (without finishing the file) when the client goes away.
  */
-/**
- * pdfkit keeps each finished page's dictionary (and through it its resources) until the file
- * ends, only to write the page's reference into the page tree: 67,000 pages would hold >100 MB.
- * Once a page is written its reference's id is all that is still needed.
- */
-function releasePage(page: PDFKit.PDFPage | undefined): void {
-  const ref = (page as unknown as { dictionary?: { data: unknown } } | undefined)?.dictionary;
-  if (ref) ref.data = {};
-}
-
-/**
- * pdfkit lays each word out (fontkit shaping) for every measure and every draw — four times a
- * line here — unless its per-word cache holds it; but that cache keeps every distinct word of the
- * document (each label's numbers are new words). Kept, and emptied every this many labels: the
- * words labels share stay laid out, and memory stays flat.
- */
-const LAYOUT_CACHE_LABELS = 100;
-
 export async function streamLabelPages<T>(
   sink: StreamSink,
   doc: TextDoc,
@@ -65,7 +71,7 @@ export async function streamLabelPages<T>(
   pages: Iterable<T[]>,
   opts: SheetOptions,
   draw: (doc: TextDoc, item: T, x: number, y: number) => void,
-): Promise<boolean> {
+): Promise<StreamResult> {
   doc.on('data', (chunk: Buffer) => sink.write(chunk));
   const ended = new Promise((r) => doc.once('end', r));
   const grid = f.sheet;
@@ -73,15 +79,23 @@ export async function streamLabelPages<T>(
   let open = false;
   let finished: PDFKit.PDFPage | undefined;
   let drawn = 0;
+  /**
+   * pdfkit lays a line out (fontkit shaping) for every measure and every draw — four times a line
+   * here — unless its per-word cache holds it; but that cache keeps every distinct word of the
+   * document (each label's numbers are new words), and entries kept across labels outlive the young
+   * generation and pile up as old garbage (tens of MB between full collections). So the cache is on
+   * and emptied after each label: each line is shaped once, and nothing outlives its label.
+   */
   const drawOne = (item: T, x: number, y: number) => {
     draw(doc, item, x, y);
     if (opts.outline) outline(doc, f, x, y);
-    if (++drawn % LAYOUT_CACHE_LABELS === 0) trimFontCaches(doc);
+    trimFontCaches(doc);
+    drawn += 1;
   };
   const addPage = (size: [number, number]) => {
     // addPage writes the page before it (no bufferPages): that page can be let go.
     doc.addPage({ size, margin: 0 });
-    releasePage(finished);
+    releasePage(doc, finished);
     finished = doc.page;
   };
   for (const page of pages) {
@@ -91,7 +105,7 @@ export async function streamLabelPages<T>(
           addPage([f.width, f.height]);
           drawOne(item, 0, 0);
           await sink.pace();
-          if (sink.aborted) return false;
+          if (sink.aborted) return { finished: false, drawn };
           continue;
         }
         if (!open) {
@@ -108,7 +122,7 @@ export async function streamLabelPages<T>(
           slot = 0;
           open = false;
           await sink.pace();
-          if (sink.aborted) return false;
+          if (sink.aborted) return { finished: false, drawn };
         }
       }
     }
@@ -116,7 +130,7 @@ export async function streamLabelPages<T>(
   doc.end();
   await ended;
   sink.end();
-  return true;
+  return { finished: true, drawn };
 }
 
 export function streamItemLabelsPdf(

@@ -1,5 +1,5 @@
 import bwipjs from 'bwip-js/node';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { defineRoute } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
@@ -15,7 +15,7 @@ import {
 import { drawPlan } from './labels.draw-pdf';
 import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
 import { planItemLabel } from './labels.layout';
-import { newLabelDoc, streamItemLabelsPdf, streamLabelPages } from './labels.pdf';
+import { newLabelDoc, type StreamResult, streamItemLabelsPdf, streamLabelPages } from './labels.pdf';
 import { rasterisePlan } from './labels.raster';
 import { resolveSelection } from './labels.select';
 import {
@@ -70,7 +70,20 @@ function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
   if (skipped) res.setHeader('X-Labels-Skipped', skipped);
 }
 
+/**
+ * A job whose client went away mid-stream stops drawing; the log says how far it got (its print
+ * event stays: the job was asked for and acknowledged).
+ */
+function logCut(req: Request, jobId: string, labels: number, result: StreamResult): void {
+  if (result.finished) return;
+  req.log?.info(
+    { reqId: req.id, jobId, labels, drawn: result.drawn },
+    'labels: the client went away; stopped drawing',
+  );
+}
+
 async function sendItemLabelsPdf(
+  req: Request,
   res: Response,
   job: ItemJob,
   event: LedgerEvent,
@@ -83,11 +96,12 @@ async function sendItemLabelsPdf(
   jobHeaders(res, job, event);
   res.flushHeaders();
   const doc = newLabelDoc(`Evidence labels ${job.format.id} (${job.labels})`, now);
-  await streamItemLabelsPdf(new StreamSink(res), doc, job.format, job.resolved.pages(), {
+  const result = await streamItemLabelsPdf(new StreamSink(res), doc, job.format, job.resolved.pages(), {
     copies: job.copies,
     start: job.start,
     outline,
   });
+  logCut(req, event.entityId, job.labels, result);
 }
 
 /** The one item a barcode or preview is for: 404 item_not_found, 409 if it is disposed of. */
@@ -156,10 +170,10 @@ export const labelRoutes = [
       headers: JOB_HEADERS,
     },
     errors: JOB_ERRORS,
-    handler: async ({ app, res, query, user }) => {
+    handler: async ({ app, req, res, query, user }) => {
       const job = prepareItemJob(app.db, query);
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
-      await sendItemLabelsPdf(res, job, event, app.clock(), query.outline ?? false);
+      await sendItemLabelsPdf(req, res, job, event, app.clock(), query.outline ?? false);
     },
   }),
   defineRoute({
@@ -178,10 +192,10 @@ export const labelRoutes = [
       headers: JOB_HEADERS,
     },
     errors: [...JOB_ERRORS, 'payload_too_large'],
-    handler: async ({ app, res, body, user }) => {
+    handler: async ({ app, req, res, body, user }) => {
       const job = prepareItemJob(app.db, body);
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
-      await sendItemLabelsPdf(res, job, event, app.clock(), body.outline);
+      await sendItemLabelsPdf(req, res, job, event, app.clock(), body.outline);
     },
   }),
   defineRoute({
@@ -200,7 +214,7 @@ printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_p
     query: ZplLabelsQuery,
     response: { status: 200, description: 'The labels', contentType: 'text/plain', headers: JOB_HEADERS },
     errors: JOB_ERRORS,
-    handler: async ({ app, res, query, user }) => {
+    handler: async ({ app, req, res, query, user }) => {
       const job = prepareItemJob(app.db, query, THERMAL_FORMATS);
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'zpl', user.id));
       res.status(200);
@@ -212,12 +226,13 @@ printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_p
       jobHeaders(res, job, event);
       res.flushHeaders();
       const opt = { dpi: query.dpi, copies: job.copies, font: query.zplFont };
-      await streamZpl(
+      const result = await streamZpl(
         new StreamSink(res),
         job.resolved.pages(50),
         (item) => planItemLabel(job.format, item, query.dpi),
         opt,
       );
+      logCut(req, event.entityId, job.labels, result);
     },
   }),
   defineRoute({
@@ -241,7 +256,7 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
       'invalid_location_code',
       'invalid_check_digit',
     ],
-    handler: async ({ app, res, query, user }) => {
+    handler: async ({ app, req, res, query, user }) => {
       const format = formatOf(query.format);
       checkStart(format, query.start);
       const locations = resolveLocations(app.db, query);
@@ -261,9 +276,15 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
       res.flushHeaders();
       const doc = newLabelDoc(`Location labels ${format.id}`, app.clock());
       const opts = { copies: query.copies, start: query.start, outline: query.outline ?? false };
-      await streamLabelPages(new StreamSink(res), doc, format, [locations], opts, (d, loc, x, y) =>
-        drawPlan(d, planLocationLabel(format, loc), x, y),
+      const result = await streamLabelPages(
+        new StreamSink(res),
+        doc,
+        format,
+        [locations],
+        opts,
+        (d, loc, x, y) => drawPlan(d, planLocationLabel(format, loc), x, y),
       );
+      logCut(req, event.entityId, job.locations.length * job.copies, result);
     },
   }),
   barcodeRoute('svg'),

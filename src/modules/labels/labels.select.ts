@@ -38,7 +38,8 @@ export interface Skipped {
 export interface ResolvedSelection {
   count: number;
   skipped: Skipped;
-  evidenceNos: () => Iterable<string>;
+  /** The evidence numbers printed, in order (what the print event names). */
+  evidenceNos: readonly string[];
   pages: (size?: number) => Iterable<LabelItem[]>;
 }
 
@@ -119,7 +120,7 @@ function listed(db: Db, keep: string[], skipped: Skipped): ResolvedSelection {
   return {
     count: keep.length,
     skipped,
-    evidenceNos: () => keep,
+    evidenceNos: keep,
     *pages(size = 200) {
       for (const part of chunks(keep, size)) {
         const rows = prepared(db, `${SELECT} WHERE i.evidence_no IN (SELECT value FROM json_each(?))`).all(

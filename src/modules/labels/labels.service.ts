@@ -145,7 +145,7 @@ export function recordItemPrintJob(tx: Tx, job: ItemJob, output: 'pdf' | 'zpl', 
     copies: job.copies,
     labels: job.labels,
     selection: by === 'items' ? { by } : { by, ...value },
-    items: [...job.resolved.evidenceNos()],
+    items: job.resolved.evidenceNos,
   };
   if (job.start !== 1) data.start = job.start;
   const { unknown, disposed } = job.resolved.skipped;

@@ -1,4 +1,5 @@
 import type { LabelPlan, PlanOp } from './labels.layout';
+import type { StreamResult } from './labels.pdf';
 import type { StreamSink } from './stream-sink';
 import { type Bitmap, measureText, renderText } from './text-bitmap';
 import { type FittedLine, fitLine, textTop } from './text-fit';
@@ -125,14 +126,16 @@ export async function streamZpl<T>(
   pages: Iterable<T[]>,
   plan: (item: T) => LabelPlan,
   opt: ZplOptions,
-): Promise<boolean> {
+): Promise<StreamResult> {
+  let drawn = 0;
   for (const page of pages) {
     let chunk = '';
     for (const item of page) chunk += zplLabel(plan(item), opt);
+    drawn += page.length;
     sink.write(chunk);
     await sink.pace();
-    if (sink.aborted) return false;
+    if (sink.aborted) return { finished: false, drawn };
   }
   sink.end();
-  return true;
+  return { finished: true, drawn };
 }
