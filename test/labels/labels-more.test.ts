@@ -8,7 +8,7 @@ import { planLocationLabel } from '../../src/modules/labels/locations.layout';
 import { auth, makeTestApp } from '../helpers/app';
 import { expectProblem } from '../helpers/problem';
 import { dmtx, missing, pdfPages, pdfText, pngSize, renderPdf, zbar } from './decode';
-import { makeLabelCase, makeLocation } from './fixtures';
+import { makeLabelCase, makeLocation, sheetRows } from './fixtures';
 
 const t = makeTestApp();
 const dir = mkdtempSync(join(tmpdir(), 'labels-more-'));
@@ -76,16 +76,8 @@ describe(`GET /labels/locations.pdf${tools ? ` (${tools})` : ''}`, () => {
         expect(res.status).toBe(200);
         const pdf = join(dir, `long-${format}.pdf`);
         const f = FORMATS[format];
-        const px = 203 / 72;
-        // A sheet: only its first two rows, where the four labels are (zbarimg is slow on a page).
-        const crop = f.sheet
-          ? {
-              x: 0,
-              y: 0,
-              w: Math.ceil(f.sheet.page.width * px),
-              h: Math.ceil((f.sheet.top + 2 * f.sheet.pitchY) * px),
-            }
-          : undefined;
+        // A sheet: only its first two rows, where the four labels are.
+        const crop = sheetRows(f, 203, 2);
         const pngs = renderPdf(res.body as Buffer, 203, dir, `long-${format}`, crop);
         // Sheets: all four on one page, row by row; rolls: one page each, in path order.
         const text = pdfText(pdf).replace(/\s+/g, ' ');

@@ -3,7 +3,7 @@ import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import type { LabelPlan, PlanOp } from './labels.layout';
 import { textWidth } from './text-bitmap';
-import { elideStart, type Measure, wrapText } from './text-fit';
+import { elideStart, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
 
 export interface LocationLabel {
   code: string;
@@ -14,8 +14,6 @@ export interface LocationLabel {
 
 const MM = 72 / 25.4;
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-/** The renderers measure with their own metrics (pdfkit, pixels): leave them a little slack. */
-const SLACK = 0.97;
 
 /** The widest Code 128 modules (up to 0.75 mm) whose symbol and quiet zones fit across the label. */
 function widestBarcode(f: LabelFormat, code: string, dpi: number) {
@@ -60,7 +58,7 @@ export function planLocationLabel(f: LabelFormat, loc: LocationLabel, dpi: numbe
   const W = f.width;
   const H = f.height;
   const inner = W - 2 * m;
-  const fit = inner * SLACK;
+  const fit = inner * MEASURE_SLACK;
   const parts = loc.path.split(PATH_SEPARATOR);
   const leaf = parts.pop() ?? loc.path;
   const parents = parts.join(PATH_SEPARATOR);
