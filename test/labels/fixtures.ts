@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { LabelFormat } from '../../src/modules/labels/labels.formats';
 import { auth, type TestApp } from '../helpers/app';
 import { makeCase } from '../helpers/factories';
 import { makeItem, makeSeizure } from '../items/fixtures';
@@ -46,4 +47,16 @@ export async function makeLocation(t: TestApp, kind: string, name: string, paren
     .send({ kind, name, ...(parentCode ? { parentCode } : {}) });
   expect(res.status).toBe(201);
   return res.body as { code: string; printed: string };
+}
+
+/** A sheet's first `rows` rows in px at `dpi` (a crop for pdftoppm: zbarimg is slow on a page); a roll: all. */
+export function sheetRows(f: LabelFormat, dpi: number, rows: number) {
+  if (!f.sheet) return undefined;
+  const px = dpi / 72;
+  return {
+    x: 0,
+    y: 0,
+    w: Math.ceil(f.sheet.page.width * px),
+    h: Math.ceil((f.sheet.top + rows * f.sheet.pitchY) * px),
+  };
 }

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
 import { FORMATS } from '../../src/modules/labels/labels.formats';
 import { planLocationLabel } from '../../src/modules/labels/locations.layout';
+import { textWidth } from '../../src/modules/labels/text-bitmap';
+import { fitLine } from '../../src/modules/labels/text-fit';
 import { auth, makeTestApp } from '../helpers/app';
 import { expectProblem } from '../helpers/problem';
 import { dmtx, missing, pdfPages, pdfText, pngSize, renderPdf, zbar } from './decode';
-import { makeLabelCase, makeLocation } from './fixtures';
+import { makeLabelCase, makeLocation, sheetRows } from './fixtures';
 
 const t = makeTestApp();
 const dir = mkdtempSync(join(tmpdir(), 'labels-more-'));
@@ -76,16 +78,8 @@ describe(`GET /labels/locations.pdf${tools ? ` (${tools})` : ''}`, () => {
         expect(res.status).toBe(200);
         const pdf = join(dir, `long-${format}.pdf`);
         const f = FORMATS[format];
-        const px = 203 / 72;
-        // A sheet: only its first two rows, where the four labels are (zbarimg is slow on a page).
-        const crop = f.sheet
-          ? {
-              x: 0,
-              y: 0,
-              w: Math.ceil(f.sheet.page.width * px),
-              h: Math.ceil((f.sheet.top + 2 * f.sheet.pitchY) * px),
-            }
-          : undefined;
+        // A sheet: only its first two rows, where the four labels are.
+        const crop = sheetRows(f, 203, 2);
         const pngs = renderPdf(res.body as Buffer, 203, dir, `long-${format}`, crop);
         // Sheets: all four on one page, row by row; rolls: one page each, in path order.
         const text = pdfText(pdf).replace(/\s+/g, ' ');
@@ -99,6 +93,25 @@ describe(`GET /labels/locations.pdf${tools ? ` (${tools})` : ''}`, () => {
       }
     },
   );
+
+  it('a long name of its own is wrapped or shrunk, never cut, on every format', () => {
+    const name = 'Экибастуз — склад вещественных доказательств №1';
+    for (const f of Object.values(FORMATS)) {
+      const plan = planLocationLabel(f, {
+        code: 'LC00000024',
+        printed: 'LC-0000002-4',
+        kind: 'warehouse',
+        path: name,
+      });
+      // As a renderer fits each line into its box (here with the glyph advances).
+      const texts = plan.ops.flatMap((o) =>
+        o.op === 'text'
+          ? [fitLine((t, size) => textWidth(o.font, t, size), o.text, { ...o, width: o.w, height: o.h }).text]
+          : [],
+      );
+      expect(texts.slice(0, -1).join(' '), f.id).toBe(name);
+    }
+  });
 
   it('fills a 4x6 from top to bottom, not a band in its middle', () => {
     const f = FORMATS['4x6'];

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS, LABEL_FORMATS, type LabelFormat } from '../../src/modules/labels/labels.formats';
-import { planItemLabel } from '../../src/modules/labels/labels.layout';
+import { type PlanOp, planItemLabel } from '../../src/modules/labels/labels.layout';
 import { makeTestApp } from '../helpers/app';
+import { makeCase } from '../helpers/factories';
+import { makeItem, makeSeizure } from '../items/fixtures';
 import { dmtx, missing, pdfPages, pdfText, renderPdf, zbar } from './decode';
-import { getLabels, makeLabelCase } from './fixtures';
+import { getLabels, makeLabelCase, sheetRows } from './fixtures';
 
 const t = makeTestApp();
 const dir = mkdtempSync(join(tmpdir(), 'labels-pdf-'));
@@ -89,3 +91,113 @@ describe(`GET /labels/items.pdf renders and scans in every format${skip ? ` (${s
     );
   }
 });
+
+/** A realistic rig whose values are long: a model with a "+", a 25-character serial, a long seal, Kazakh make and site. */
+const LONG = {
+  make: 'Қазақ ӘҒҚҢӨҰҮҺІ',
+  model: 'Antminer S19j Pro+ 122T',
+  serialNumber: 'SMTTE4Y8DKJ2014567893ABCD',
+  sealNo: 'KZ-EKB-2026-00451237-A',
+};
+const LONG_SITE = 'Қуат-Әлем Екібастұз ҒҚҢӨҰҮҺІ майнинг фермасы';
+
+const inside = (o: PlanOp, w: number, h: number) =>
+  o.x >= 0 && o.y >= 0 && o.x + o.w <= w + 1e-6 && o.y + o.h <= h + 1e-6;
+const overlap = (a: PlanOp, b: { x: number; y: number; w: number; h: number }) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+describe('long values', () => {
+  const item = {
+    evidenceNo: 'EV2600671238',
+    printed: 'EV-26-0067123-8',
+    caseNumber: '2026-ЭК-000417',
+    site: LONG_SITE,
+    seizedOn: '2026-03-14',
+    category: 'asic_miner',
+    ...LONG,
+    quantity: 1,
+    unit: 'pcs',
+  };
+  for (const id of LABEL_FORMATS) {
+    it(`${id}: everything inside the label, text clear of the barcodes and their quiet zones`, () => {
+      const f = FORMATS[id];
+      const plan = planItemLabel(f, item);
+      const dot = 72 / f.dpi;
+      for (const o of plan.ops) expect(inside(o, f.width, f.height), JSON.stringify(o)).toBe(true);
+      for (const bar of plan.ops) {
+        if (bar.op !== 'barcode') continue;
+        // Code 128: 10 modules each side; DataMatrix: 1 module all round (we keep 2).
+        const q = (bar.spec.symbology === 'code128' ? 10 : 1) * bar.spec.moduleDots * dot;
+        const zone = {
+          x: bar.x - q,
+          y: bar.y - (bar.spec.symbology === 'code128' ? 0 : q),
+          w: bar.w + 2 * q,
+          h: bar.h,
+        };
+        expect(zone.x, `${bar.spec.symbology} quiet zone`).toBeGreaterThanOrEqual(-1e-6);
+        expect(zone.x + zone.w, `${bar.spec.symbology} quiet zone`).toBeLessThanOrEqual(f.width + 1e-6);
+        for (const o of plan.ops)
+          if (o.op === 'text')
+            expect(overlap(o, zone), `"${o.text}" on the ${bar.spec.symbology}`).toBe(false);
+      }
+    });
+  }
+});
+
+describe(`a rig with long values on every format${skip ? ` (${skip})` : ''}`, () => {
+  let evidenceNo = '';
+  beforeAll(async () => {
+    const c = await makeCase(t);
+    const s = await makeSeizure(t, c.id, { farmName: LONG_SITE });
+    evidenceNo = (await makeItem(t, { caseId: c.id, seizureId: s.id }, LONG)).evidenceNo;
+  });
+  for (const id of LABEL_FORMATS) {
+    it.skipIf(skip)(
+      `${id}: serial and seal whole where shown (4x6: model, serial, seal, all), barcodes decode`,
+      async () => {
+        const f = FORMATS[id];
+        const res = await getLabels(t, { items: evidenceNo, format: id });
+        expect(res.status).toBe(200);
+        const pdf = join(dir, `long-${id}.pdf`);
+        const px = 203 / 72;
+        const crop = sheetRows(f, 203, 1);
+        const [png] = renderPdf(res.body as Buffer, 203, dir, `long-${id}`, crop);
+        expect(zbar(png as string)).toEqual([evidenceNo]);
+        const text = pdfText(pdf);
+        const flat = text.replace(/\s+/g, ' ');
+        expect(flat).toContain(LONG.serialNumber);
+        if (id === '4x6') {
+          expect(text).not.toContain('…');
+          for (const v of [LONG.model, LONG.sealNo, LONG.make, LONG_SITE]) expect(flat).toContain(v);
+        } else if (f.layout.maxLines >= 3) expect(flat).toContain(LONG.sealNo);
+        if (f.layout.dataMatrixDots) {
+          const dm = planItemLabel(f, { ...dataMatrixItem, evidenceNo }).ops.find(
+            (o) => o.op === 'barcode' && o.spec.symbology === 'datamatrix',
+          );
+          if (dm?.op !== 'barcode') throw new Error('no DataMatrix');
+          const x = f.sheet ? f.sheet.left : 0;
+          const y = f.sheet ? f.sheet.top : 0;
+          const [dmPng] = renderPdf(pdf, 203, dir, `long-${id}-dm`, {
+            x: Math.floor((x + dm.x) * px) - 8,
+            y: Math.floor((y + dm.y) * px) - 8,
+            w: Math.ceil(dm.w * px) + 16,
+            h: Math.ceil(dm.h * px) + 16,
+          });
+          expect(dmtx(dmPng as string)).toEqual([evidenceNo]);
+        }
+      },
+    );
+  }
+});
+
+const dataMatrixItem = {
+  evidenceNo: '',
+  printed: '',
+  caseNumber: '',
+  site: LONG_SITE,
+  seizedOn: null,
+  category: 'asic_miner',
+  ...LONG,
+  quantity: 1,
+  unit: 'pcs',
+};

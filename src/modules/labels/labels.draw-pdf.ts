@@ -19,6 +19,7 @@ export function drawPlan(doc: TextDoc, plan: LabelPlan, ox: number, oy: number):
           width: op.w,
           height: op.h,
           align: op.align,
+          ...(op.minSize ? { minSize: op.minSize } : {}),
         });
         break;
       case 'barcode':

@@ -1,7 +1,8 @@
 import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import type { LabelItem } from './labels.select';
-import type { LabelFont } from './text-fit';
+import { textWidth } from './text-bitmap';
+import { type LabelFont, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
 
 const MM = 72 / 25.4;
 
@@ -22,13 +23,13 @@ export const categoryName = (c: string) => CATEGORY_NAMES[c] ?? c;
 
 const join = (parts: (string | null | undefined)[], sep = ' · ') => parts.filter((p) => p).join(sep);
 
-/** What the label says besides its number, most important first, as `[caption, value]`. */
+/** What the label says besides its number, as `[caption, value]`: the short ones first (beside a DataMatrix). */
 export function labelFields(item: LabelItem): [string, string][] {
   const fields: [string, string | null][] = [
     ['Case', item.caseNumber],
-    ['Site', item.site],
     ['Seized', item.seizedOn],
     ['Category', categoryName(item.category)],
+    ['Site', item.site],
     ['Make', item.make],
     ['Model', item.model],
     ['Serial', item.serialNumber],
@@ -48,11 +49,12 @@ export function labelLines(item: LabelItem, n: number): string[] {
   const seal = item.sealNo ? `Seal ${item.sealNo}` : null;
   const caseLine = `Case ${item.caseNumber}`;
   let lines: (string | null)[];
-  if (n <= 2) lines = [join([caseLine, item.seizedOn]), join([makeModel || category, qty, sn])];
+  // Two lines: the serial before the model, so a long model is what gets cut, not the serial.
+  if (n <= 2) lines = [join([caseLine, item.seizedOn]), join([sn, makeModel || category, qty])];
   else if (n === 3)
     lines = [
       join([caseLine, item.seizedOn]),
-      join([item.site, makeModel || category, qty]),
+      join([makeModel || category, qty, item.site]),
       join([sn, seal]),
     ];
   else if (n === 4) lines = [caseLine, join([item.site, item.seizedOn]), what, join([sn, seal])];
@@ -75,6 +77,8 @@ export type PlanOp =
       align: 'left' | 'center' | 'right';
       /** White on a black box. */
       inverse?: boolean;
+      /** How far it may shrink before it is cut (default 72 % of `size`). */
+      minSize?: number;
     }
   | { op: 'barcode'; spec: BarcodeSpec; x: number; y: number; w: number; h: number };
 
@@ -208,10 +212,8 @@ export function planItemLabel(f: LabelFormat, item: LabelItem, dpi: number = f.d
   }
   y = rowBottom + 1 * MM;
 
-  const lineH = L.lineSize * 1.25;
-  const room = Math.floor((H - m - y) / lineH);
   if (L.fields === 'captioned') {
-    const textW = dm ? inner - dmSize - dmQuiet : inner;
+    const narrow = dm ? inner - dmSize - dmQuiet : inner;
     if (dm)
       ops.push({
         op: 'barcode',
@@ -221,39 +223,26 @@ export function planItemLabel(f: LabelFormat, item: LabelItem, dpi: number = f.d
         w: dmSize,
         h: dmSize,
       });
-    const capW = L.lineSize * 4.6;
-    for (const [caption, value] of labelFields(item).slice(0, Math.min(room, L.maxLines))) {
-      ops.push({
-        op: 'text',
-        text: caption,
-        font: 'regular',
-        size: L.lineSize * 0.8,
-        x: m,
-        y: y + L.lineSize * 0.08,
-        w: capW,
-        h: lineH,
-        align: 'left',
-      });
-      ops.push({
-        op: 'text',
-        text: value,
-        font: 'bold',
-        size: L.lineSize,
-        x: m + capW,
-        y,
-        w: textW - capW,
-        h: lineH,
-        align: 'left',
-      });
-      y += lineH;
-    }
+    const area = {
+      x: m,
+      y,
+      bottom: H - m,
+      width: inner,
+      narrow,
+      narrowUntil: y + dmQuiet + dmSize + dmQuiet,
+    };
+    ops.push(...captionedFields(labelFields(item).slice(0, L.maxLines), area, L.lineSize));
   } else {
+    const lineH = L.lineSize * 1.25;
+    const room = Math.floor((H - m - y) / lineH);
+    const ids = [item.serialNumber, item.sealNo].filter((v): v is string => !!v);
     for (const line of labelLines(item, Math.min(room, L.maxLines))) {
       ops.push({
         op: 'text',
         text: line,
         font: 'regular',
         size: L.lineSize,
+        ...idMinSize(line, ids, inner, L.lineSize),
         x: m,
         y,
         w: inner,
@@ -264,4 +253,113 @@ export function planItemLabel(f: LabelFormat, item: LabelItem, dpi: number = f.d
     }
   }
   return { width: W, height: H, ops };
+}
+
+/**
+ * Serial and seal identify the rig: a line that carries them may shrink further (to 60 %) so that
+ * they show whole, but only as far as they need: what follows them is cut instead.
+ */
+function idMinSize(line: string, ids: string[], width: number, size: number): { minSize?: number } {
+  const end = Math.max(...ids.map((v) => (line.includes(v) ? line.indexOf(v) + v.length : 0)));
+  if (end === 0) return {};
+  const need = (size * width * MEASURE_SLACK) / textWidth('regular', line.slice(0, end), size);
+  return need < size * 0.72 ? { minSize: Math.max(size * 0.6, need) } : {};
+}
+
+interface FieldArea {
+  x: number;
+  y: number;
+  bottom: number;
+  width: number;
+  /** Beside the DataMatrix (rows starting above `narrowUntil`) values have `narrow` width. */
+  narrow: number;
+  narrowUntil: number;
+}
+
+const boldWidth: Measure = (t, size) => textWidth('bold', t, size);
+
+/**
+ * A value on one line, or a little smaller, or wrapped onto up to three lines; null if it cannot.
+ * One word (a serial, a seal number) shrinks further first: split in two it reads as two numbers.
+ */
+function valueLines(value: string, widths: (line: number) => number, size: number) {
+  for (const k of value.includes(' ') ? [1, 0.9, 0.82] : [1, 0.9, 0.82, 0.72])
+    if (boldWidth(value, size * k) <= widths(0)) return { lines: [value], size: size * k };
+  const lines = wrapText(boldWidth, value, widths, size, 3);
+  return lines ? { lines, size } : null;
+}
+
+type FieldRow = { caption: string; lines: string[]; size: number };
+
+/**
+ * The captioned fields of a large label (4x6: "everything, large"), at the largest size from 125 %
+ * of `base` down at which every field fits whole, a long value (model, serial, seal, site) a little
+ * smaller or wrapped onto up to three lines. Only if none does are values cut, one line each.
+ */
+function captionedFields(fields: [string, string][], a: FieldArea, base: number): PlanOp[] {
+  for (const k of [1.25, 1.125, 1, 0.9, 0.8, 0.7]) {
+    const size = base * k;
+    const lineH = size * 1.25;
+    const rows: FieldRow[] = [];
+    let y = a.y;
+    for (const [caption, value] of fields) {
+      const top = y;
+      const fitted = valueLines(
+        value,
+        (line) => valueWidth(a, top + line * lineH, size) * MEASURE_SLACK,
+        size,
+      );
+      if (!fitted || y + fitted.lines.length * lineH > a.bottom) break;
+      rows.push({ caption, ...fitted });
+      y += fitted.lines.length * lineH;
+    }
+    if (rows.length === fields.length) return fieldRows(rows, a, size);
+  }
+  return fieldRows(
+    fields.map(([caption, value]) => ({ caption, lines: [value], size: base })),
+    a,
+    base,
+  );
+}
+
+/** A value line's width at `y`: narrower beside the DataMatrix than below it. */
+const valueWidth = (a: FieldArea, y: number, size: number) =>
+  (y < a.narrowUntil ? a.narrow : a.width) - size * 4.6;
+
+/** Caption and value lines, row under row, each line as wide as its place allows. */
+function fieldRows(rows: FieldRow[], a: FieldArea, size: number): PlanOp[] {
+  const lineH = size * 1.25;
+  const ops: PlanOp[] = [];
+  let y = a.y;
+  for (const row of rows) {
+    if (y + lineH > a.bottom) break;
+    ops.push({
+      op: 'text',
+      text: row.caption,
+      font: 'regular',
+      size: size * 0.8,
+      x: a.x,
+      y: y + size * 0.08,
+      w: size * 4.6,
+      h: lineH,
+      align: 'left',
+    });
+    for (const text of row.lines) {
+      if (y + lineH > a.bottom) break;
+      const w = valueWidth(a, y, size);
+      ops.push({
+        op: 'text',
+        text,
+        font: 'bold',
+        size: row.size,
+        x: a.x + size * 4.6,
+        y,
+        w,
+        h: lineH,
+        align: 'left',
+      });
+      y += lineH;
+    }
+  }
+  return ops;
 }

@@ -3,7 +3,7 @@ import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import type { LabelPlan, PlanOp } from './labels.layout';
 import { textWidth } from './text-bitmap';
-import { elideStart, type Measure, wrapText } from './text-fit';
+import { elideStart, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
 
 export interface LocationLabel {
   code: string;
@@ -14,11 +14,23 @@ export interface LocationLabel {
 
 const MM = 72 / 25.4;
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-/** The renderers measure with their own metrics (pdfkit, pixels): leave them a little slack. */
-const SLACK = 0.97;
 
-/** The widest Code 128 modules (up to 0.75 mm) whose symbol and quiet zones fit across the label. */
+const widest = new Map<string, { spec: BarcodeSpec; width: number }>();
+
+/**
+ * The widest Code 128 modules (up to 0.75 mm) whose symbol and quiet zones fit across the label.
+ * Every location code has the same shape (LC + 8 digits): measured once per format and dpi.
+ */
 function widestBarcode(f: LabelFormat, code: string, dpi: number) {
+  const key = `${f.id}:${dpi}:${code.replace(/[0-9]/g, '9')}`;
+  const known = widest.get(key);
+  if (known) return { spec: { ...known.spec, text: code }, width: known.width };
+  const found = measureWidest(f, code, dpi);
+  widest.set(key, found);
+  return found;
+}
+
+function measureWidest(f: LabelFormat, code: string, dpi: number) {
   const dot = 72 / dpi;
   const edge = f.width - 2 * Math.min(f.layout.margin, 1 * MM);
   let spec: BarcodeSpec | null = null;
@@ -51,7 +63,7 @@ function leafLines(measure: Measure, leaf: string, width: number, size: number, 
 /**
  * A shelf or bin label meant to be read and scanned from a metre away. Top to bottom: the path of
  * what it is in (warehouse › room › shelf), cut from its start when long so the nearest parent
- * shows; the location's own name large (two lines on tall labels); the widest Code 128 modules that
+ * shows; the location's own name large (on two or three lines on tall labels); the widest Code 128 modules that
  * fit with bars as tall as the rest of the label allows (up to 60 mm); the printed code large. What
  * height is left is shared out between them, so a tall label is filled, not a band in its middle.
  */
@@ -60,7 +72,7 @@ export function planLocationLabel(f: LabelFormat, loc: LocationLabel, dpi: numbe
   const W = f.width;
   const H = f.height;
   const inner = W - 2 * m;
-  const fit = inner * SLACK;
+  const fit = inner * MEASURE_SLACK;
   const parts = loc.path.split(PATH_SEPARATOR);
   const leaf = parts.pop() ?? loc.path;
   const parents = parts.join(PATH_SEPARATOR);
@@ -86,7 +98,7 @@ export function planLocationLabel(f: LabelFormat, loc: LocationLabel, dpi: numbe
   const pathSize = pathLineH * 0.8;
   if (parents && !path.length) path = [elideStart(regular, parents, fit, pathSize, PATH_SEPARATOR)];
   const pathH = pathLineH * path.length;
-  const name = leafLines(bold, leaf, fit, leafBox * 0.85, H >= 140 ? 2 : 1);
+  const name = leafLines(bold, leaf, fit, leafBox * 0.85, H >= 400 ? 3 : H >= 100 ? 2 : 1);
   const lineH = name.size / 0.85;
   const leafH = lineH * name.lines.length;
   const gaps = (parents ? 3 : 2) * gap;

@@ -83,20 +83,30 @@ export function fitLine(measure: Measure, text: string, box: TextBox): FittedLin
 
 export type Measure = (text: string, size: number) => number;
 
+/** A layout measures with the glyph advance table; renderers with their own metrics: leave slack. */
+export const MEASURE_SLACK = 0.97;
+
 /**
- * Breaks `text` into at most `maxLines` lines no wider than `width` at `size`, at spaces (a word
+ * Breaks `text` into at most `maxLines` lines no wider than `widths` (one for all, or the n-th
+ * line's) at `size`, at spaces (a word
  * wider than the line, such as a serial number, is broken between characters); null if it needs
  * more lines.
  */
 export function wrapText(
   measure: Measure,
   text: string,
-  width: number,
+  widths: number | ((line: number) => number),
   size: number,
   maxLines: number,
 ): string[] | null {
+  const widthOf = typeof widths === 'number' ? () => widths : widths;
+  let width = widthOf(0);
   const fits = (t: string) => measure(t, size) <= width;
   const lines: string[] = [];
+  const push = (l: string) => {
+    lines.push(l);
+    width = widthOf(lines.length);
+  };
   let line = '';
   // A lone dash or path separator stays at the end of the line before it, never starts one.
   const words: string[] = [];
@@ -110,13 +120,20 @@ export function wrapText(
       line = joined;
       continue;
     }
-    if (line) lines.push(line);
+    if (line) push(line);
     line = '';
+    // A word broken between characters is broken into even pieces, not a full line and a stub.
+    const pieces = Math.ceil(measure(word, size) / width);
+    const even = Math.ceil(word.length / pieces);
     let rest = word;
+    while (rest.length > even && fits(rest.slice(0, even))) {
+      push(rest.slice(0, even));
+      rest = rest.slice(even);
+    }
     while (!fits(rest)) {
       let n = 1;
       while (n < rest.length && fits(rest.slice(0, n + 1))) n++;
-      lines.push(rest.slice(0, n));
+      push(rest.slice(0, n));
       rest = rest.slice(n);
     }
     line = rest;
