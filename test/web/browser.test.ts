@@ -391,6 +391,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web app in chromium', { timeout: 180_000 },
       await expect
         .poll(() => page.getByText(L('intake.loaded', { name: 'intake-3500.csv' })).count())
         .toBe(1);
+      expect(await page.locator('#csv-file-name').textContent()).toBe('intake-3500.csv');
       await page.getByRole('button', { name: L('intake.check'), exact: true }).click();
       await expect
         .poll(() => page.getByText(L('intake.checkedOk', { n })).count(), { timeout: 60_000 })

@@ -99,6 +99,8 @@ guardedSubmit(document.getElementById('seizure-form') as HTMLFormElement, async 
 
 csvFile.addEventListener('change', async () => {
   const file = csvFile.files?.[0];
+  const name = document.getElementById('csv-file-name');
+  if (name) name.textContent = file ? file.name : t(s, 'intake.noFile');
   if (!file) return;
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {

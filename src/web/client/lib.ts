@@ -212,11 +212,24 @@ export function guardedSubmit(form: HTMLFormElement, run: (key: string) => Promi
   });
 }
 
-/** Redraws parts of this page (by selector) from the server's fresh rendering of it, after a scan. */
+let redraws = 0;
+
+/**
+ * Redraws parts of this page (by selector) from the server's fresh rendering of it, after a scan.
+ * Only the latest redraw is applied, so a slow earlier answer never paints an older state.
+ */
 export async function redraw(selectors: string[]): Promise<void> {
-  const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
-  if (!page.ok) return;
-  const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+  const mine = ++redraws;
+  let text: string;
+  try {
+    const page = await fetch(location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+    if (!page.ok) return;
+    text = await page.text();
+  } catch {
+    return; // the page is being left or the network is down: the scan itself was answered
+  }
+  if (mine !== redraws) return;
+  const doc = new DOMParser().parseFromString(text, 'text/html');
   for (const sel of selectors) {
     const fresh = doc.querySelector(sel);
     const here = document.querySelector(sel);

@@ -572,4 +572,6 @@ export const en = {
   'audit.reportAfterClose': 'The audit report can be downloaded once the audit is closed.',
   'intake.labelsPreparing': 'Preparing the labels of {n} items…',
   'intake.labelsReady': 'Labels of {n} items downloaded: {file}. Open the file and print it.',
+  'intake.chooseFile': 'Choose a file…',
+  'intake.noFile': 'No file chosen',
 } as const;

@@ -574,4 +574,6 @@ export const kk: Record<keyof typeof en, string> = {
   'audit.reportAfterClose': 'Есепті түгендеу аяқталғаннан кейін жүктеп алуға болады.',
   'intake.labelsPreparing': 'Жапсырмалар дайындалуда ({n} зат)…',
   'intake.labelsReady': 'Жапсырмалар жүктелді ({n} зат): {file}. Файлды ашып, басып шығарыңыз.',
+  'intake.chooseFile': 'Файлды таңдау…',
+  'intake.noFile': 'Файл таңдалмаған',
 };

@@ -574,4 +574,6 @@ export const ru: Record<keyof typeof en, string> = {
   'audit.reportAfterClose': 'Отчёт можно будет скачать после завершения инвентаризации.',
   'intake.labelsPreparing': 'Готовим этикетки (предметов: {n})…',
   'intake.labelsReady': 'Этикетки скачаны (предметов: {n}): {file}. Откройте файл и напечатайте.',
+  'intake.chooseFile': 'Выбрать файл…',
+  'intake.noFile': 'Файл не выбран',
 };

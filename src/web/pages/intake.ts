@@ -62,7 +62,7 @@ export const intakePage: PageHandler = (req, { i, session }, ctx) => {
   <h2><span class="step-no">2</span> ${i.t('intake.csvStep')}</h2>
   <p class="muted">${i.t('intake.csvHelp')}</p>
   <div class="row">
-    ${f('csv-file', 'intake.file', html`<input id="csv-file" type="file" accept=".csv,text/csv">`)}
+    ${f('csv-file', 'intake.file', html`<span class="file-pick"><input id="csv-file" class="file-input" type="file" accept=".csv,text/csv"><label for="csv-file" class="btn" aria-hidden="true">${i.t('intake.chooseFile')}</label><span id="csv-file-name" class="muted">${i.t('intake.noFile')}</span></span>`)}
   </div>
   ${f('csv-text', 'intake.csvText', html`<textarea id="csv-text" class="mono" rows="8" spellcheck="false" placeholder="category;make;model;serial;quantity;unit;hashrate_ths;power_w;seal_no;condition;description"></textarea>`)}
   <div class="actions">
