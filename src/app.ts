@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { HelmetOptions } from 'helmet';
 import { type Logger, pino } from 'pino';
 import { type AppContext, type ContextOptions, createContext } from './context';
 import { authenticate } from './http/auth';
+import { chain } from './http/chain';
 import { docsRouter } from './http/docs';
 import { answerOptions, methodNotAllowed } from './http/methods';
 import { buildOpenApi } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { requestLog } from './http/request-log';
-import { mountRoutes } from './http/route';
+import { routeHandlers } from './http/route';
+import { routeTable } from './http/route-table';
 import { securityHeaders } from './http/security-headers';
 import { routes } from './modules/routes';
 import { idempotency, itemPrecondition } from './web/idempotency';
@@ -38,6 +40,14 @@ export const HELMET_OPTIONS: HelmetOptions = {
   },
 };
 
+/** The client's well-formed `X-Request-Id`, else a UUID; sent back in the answer's header. */
+const requestId: RequestHandler = (req, res, next) => {
+  const given = req.headers['x-request-id'];
+  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', req.id);
+  next();
+};
+
 /** Builds the HTTP app around one database and its ledger. No globals: tests make as many as they like. */
 export function createApp(options: AppOptions): App {
   const ctx = createContext(options);
@@ -46,30 +56,43 @@ export function createApp(options: AppOptions): App {
   app.locals.ctx = ctx;
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use((req, res, next) => {
-    const given = req.headers['x-request-id'];
-    req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('X-Request-Id', req.id);
-    next();
-  });
-  // A silent logger (tests) skips the request log entirely.
-  if (logger.isLevelEnabled('fatal')) app.use(requestLog(logger));
-  app.use(securityHeaders(HELMET_OPTIONS));
-  app.use(answerOptions(app));
+  // The middlewares every request passes, as one layer (see chain).
+  app.use(
+    chain(
+      requestId,
+      // A silent logger (tests) skips the request log entirely.
+      ...(logger.isLevelEnabled('fatal') ? [requestLog(logger)] : []),
+      securityHeaders(HELMET_OPTIONS),
+      answerOptions(app),
+    ),
+  );
   app.use('/docs', docsRouter());
-
-  const api = express.Router();
-  api.use(authenticate(ctx.db));
-  // The web app calls the API with its session cookie (+ CSRF token); writes may carry an Idempotency-Key.
-  api.use(sessionAuth(ctx), idempotency(ctx));
-  api.post('/items/:evidenceNo/events', itemPrecondition(ctx));
   let openapi: unknown;
-  api.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi(routes);
-    res.json(openapi);
-  });
-  mountRoutes(api, ctx, routes);
-  app.use('/api/v1', api);
+  const api = routeTable([
+    {
+      method: 'get',
+      path: '/openapi.json',
+      handlers: [
+        (_req, res) => {
+          openapi ??= buildOpenApi(routes);
+          res.json(openapi);
+        },
+      ],
+    },
+    ...routes.map((spec) => ({
+      method: spec.method,
+      path: spec.path,
+      // An item event from a stale page (If-Match) is refused before anything else is read.
+      handlers: [
+        ...(spec.method === 'post' && spec.path === '/items/:evidenceNo/events'
+          ? [itemPrecondition(ctx)]
+          : []),
+        ...routeHandlers(ctx, spec),
+      ],
+    })),
+  ]);
+  // The web app calls the API with its session cookie (+ CSRF token); writes may carry an Idempotency-Key.
+  app.use('/api/v1', chain(authenticate(ctx.db), sessionAuth(ctx), idempotency(ctx), api));
   app.use(webRouter(ctx));
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

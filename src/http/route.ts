@@ -1,16 +1,11 @@
-import express, {
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-  type Router,
-} from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ZodType } from 'zod';
 import type { AppContext } from '../context';
 import { AppError } from '../lib/errors';
 import type { z } from '../lib/zod';
 import { allows, type Permission } from '../modules/users/roles';
 import type { AuthUser } from './auth';
+import { rawBody } from './body';
 import { parseStrictJson } from './json-body';
 import { queryShapeOf, readQuery } from './query';
 import { tokenPrefixIn } from './redact';
@@ -103,27 +98,10 @@ function parsePart<T extends ZodType>(schema: T | undefined, value: unknown, whe
 }
 
 /**
- * Mounts the routes, grouped by their first path segment into one router each (in list order within
- * a group): a request is matched against the few routes of its segment, not against every route in
- * turn. Routes are grouped only by a literal first segment, so no two groups can match one path.
+ * What runs for one route, in order: its body parser (if it takes a body), then its handler, which
+ * checks the permission before validation (so a 403 never leaks what a body should be).
  */
-export function mountRoutes(router: Router, app: AppContext, list: readonly AnyRoute[]): void {
-  const groups = new Map<string, Router>();
-  for (const spec of list) {
-    const segment = /^\/([^/:]+)(\/|$)/.exec(spec.path)?.[1];
-    if (!segment) throw new Error(`${spec.path}: a route's path must start with a literal segment`);
-    let group = groups.get(segment);
-    if (!group) {
-      group = express.Router();
-      groups.set(segment, group);
-      router.use(`/${segment}`, group);
-    }
-    mountRoute(group, app, spec, spec.path.slice(segment.length + 1) || '/');
-  }
-}
-
-/** Mounts one route: permission before validation (so a 403 never leaks what a body should be). */
-function mountRoute(router: Router, app: AppContext, spec: AnyRoute, path: string): void {
+export function routeHandlers(app: AppContext, spec: AnyRoute): RequestHandler[] {
   const queryShape = queryShapeOf(spec.query, `${spec.method.toUpperCase()} ${spec.path}`);
   const handler = async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -164,7 +142,7 @@ function mountRoute(router: Router, app: AppContext, spec: AnyRoute, path: strin
       next(err);
     }
   };
-  router[spec.method](path, ...bodyParsers(spec), handler);
+  return [...bodyParsers(spec), handler];
 }
 
 /**
@@ -231,8 +209,7 @@ function jsonBody(contentType: string, body: unknown): unknown {
 /** Bodies are read as bytes; JSON is parsed in the handler, after the permission check. */
 function bodyParsers(spec: AnyRoute): RequestHandler[] {
   if (!spec.body) return [];
-  const limit = spec.bodyLimit ?? '1mb';
-  return [express.raw({ limit, type: spec.bodyTypes ?? ['application/json'] })];
+  return [rawBody(spec.bodyLimit ?? '1mb', spec.bodyTypes ?? ['application/json'])];
 }
 
 export function openApiPath(expressPath: string): string {

@@ -1,5 +1,8 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import express from 'express';
 import helmet from 'helmet';
 import { pino } from 'pino';
@@ -166,6 +169,82 @@ describe('the request log', () => {
     });
     expect(of('req-200')[0]).toMatchObject({ level: 30, res: { statusCode: 200 } });
     expect(JSON.stringify(lines)).not.toMatch(/authorization/i);
+  });
+});
+
+describe('route matching', () => {
+  it('matches paths as Express did: any case, a trailing slash, parameters percent-decoded', async () => {
+    const ev = await makeItem(t);
+    for (const path of ['/api/v1/CASES', '/api/v1/cases/', `/API/V1/items/${ev}`]) {
+      expect((await t.http.get(path).set(auth(t.tokens.clerk))).status, path).toBe(200);
+    }
+    const encoded = `/api/v1/items/${encodeURIComponent(ev).replace(/^E/, '%45')}`;
+    const res = await t.http.get(encoded).set(auth(t.tokens.clerk));
+    expect(res.status).toBe(200);
+    expect(res.body.evidenceNo).toBe(ev);
+    expectProblem(await t.http.get('/api/v1/items/a/b/c').set(auth(t.tokens.clerk)), 404, 'route_not_found');
+  });
+
+  it("tries a segment's routes in list order: /users/me/password is not a user id", async () => {
+    const res = await t.http.post('/api/v1/users/me/password').set(auth(t.tokens.clerk)).send({});
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('currentPassword');
+  });
+});
+
+describe('request bodies', () => {
+  const note = JSON.stringify({ type: 'note', text: 'пломба цела' });
+  /** A POST through a real socket, the body written in the pieces given (chunked when no length). */
+  async function postRaw(path: string, headers: Record<string, string>, pieces: Buffer[]) {
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        for (const p of pieces) req.write(p);
+        req.end();
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  it('are read alike with a Content-Length, chunked, or compressed', async () => {
+    const ev = await makeItem(t);
+    const path = `/api/v1/items/${ev}/events`;
+    const json = { ...auth(t.tokens.clerk), 'Content-Type': 'application/json' };
+    const bytes = Buffer.from(note);
+    const sized = await postRaw(path, { ...json, 'Content-Length': String(bytes.length) }, [
+      bytes.subarray(0, 7),
+      bytes.subarray(7),
+    ]);
+    expect(sized.status, JSON.stringify(sized.body)).toBe(201);
+    const chunked = await postRaw(path, json, [bytes.subarray(0, 5), bytes.subarray(5)]);
+    expect(chunked.status, JSON.stringify(chunked.body)).toBe(201);
+    const gzip = await postRaw(path, { ...json, 'Content-Encoding': 'gzip' }, [gzipSync(bytes)]);
+    expect(gzip.status, JSON.stringify(gzip.body)).toBe(201);
+    for (const r of [sized, chunked, gzip]) expect(r.body).toMatchObject({ type: 'note' });
+  });
+
+  it('over the limit or in another type are refused before anything is written', async () => {
+    const ev = await makeItem(t);
+    const head = t.head();
+    const path = `/api/v1/items/${ev}/events`;
+    const send = (type: string, body: string) =>
+      t.http.post(path).set(auth(t.tokens.clerk)).set('Content-Type', type).send(body);
+    const big = JSON.stringify({ type: 'note', text: 'x'.repeat(1_100_000) });
+    expectProblem(await send('application/json', big), 413, 'payload_too_large');
+    expectProblem(await send('text/plain', note), 415, 'unsupported_media_type');
+    expect(t.head()).toBe(head);
   });
 });
 

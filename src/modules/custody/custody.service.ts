@@ -7,14 +7,9 @@ import { allows } from '../users/roles';
 import type { AuthUser } from '../users/users.service';
 import type { CustodyEventInput } from './custody.contract';
 import { correctionData } from './custody.corrections';
+import { custodyColumns } from './custody.projector';
 import { derivedFrom, type Lookups, newLookups, normalize } from './custody.references';
-import {
-  type CustodyState,
-  findCustodyState,
-  readItemForEvent,
-  type TimeBounds,
-  timeOrder,
-} from './custody.state';
+import { type CustodyState, readItemForEvent, stateWith, type TimeBounds, timeOrder } from './custody.state';
 import {
   allowedTypes,
   CUSTODY_EVENT_TYPES,
@@ -60,7 +55,8 @@ export interface AppendItemEvent<T extends ItemEventType> {
 export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<T>): Recorded<T> {
   const { tx } = input;
   checkOccurredAt(input.occurredAt, tx.now);
-  const { state, bounds } = readItemForEvent(tx.db, input.evidenceNo);
+  const item = readItemForEvent(tx.db, input.evidenceNo);
+  const { state, bounds } = item;
   checkTransition(state, input.type);
   checkNotBefore(input.occurredAt, tx.now, timeOrder(bounds));
   const data = typeof input.data === 'function' ? input.data(state, bounds) : input.data;
@@ -78,7 +74,11 @@ export function appendItemEvent<T extends ItemEventType>(input: AppendItemEvent<
     ledgerType: event.type,
     occurredAt: event.occurredAt,
     recordedAt: event.recordedAt,
-    item: findCustodyState(tx.db, state.evidenceNo)!,
+    // The custody projector has set these columns in the append; the status moved as the table says.
+    item: stateWith(item, {
+      ...custodyColumns(event, input.type),
+      status: nextStatus(state.status, input.type),
+    }),
   };
 }
 

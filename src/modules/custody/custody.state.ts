@@ -97,6 +97,8 @@ type StateAndBoundsRow = CustodyRow & {
 export interface ItemForEvent {
   state: CustodyState & { parsed: EvidenceNo };
   bounds: TimeBounds;
+  /** The custody columns as read, from which the state after the event is worked out (stateWith). */
+  row: CustodyRow;
 }
 
 /** Parses the number (either form, any case) and reads the item's state and time bounds; 404 item_not_found. */
@@ -105,6 +107,7 @@ export function readItemForEvent(db: Db, evidenceNoText: string): ItemForEvent {
   const row = prepared(db, SELECT_STATE_AND_BOUNDS).get(parsed.compact) as StateAndBoundsRow | undefined;
   if (!row) throw itemNotFound(parsed.compact);
   return {
+    row,
     state: { ...toState(row), parsed },
     bounds: {
       seizedAt: row.seized_at,
@@ -114,6 +117,14 @@ export function readItemForEvent(db: Db, evidenceNoText: string): ItemForEvent {
       lastSeq: row.last_seq,
     },
   };
+}
+
+/**
+ * The item's state once the columns `changes` names (as the custody projector writes them) are
+ * set: what a read of the row after the event gives, without reading it again.
+ */
+export function stateWith(item: ItemForEvent, changes: Record<string, unknown>): CustodyState {
+  return toState({ ...item.row, ...changes } as CustodyRow);
 }
 
 /** The bounds as checkNotBefore reads them: seizure, registration, then the latest event. */
