@@ -56,9 +56,9 @@ function checkLabels(
     name('labels.disposed', skipped.disposed.map(printedEvidenceNo));
   };
   const selector: SelectorInput = {};
+  const valid = new Set<string>();
   if (q.items) {
     const mistyped: string[] = [];
-    const valid = new Set<string>();
     for (const text of q.items.split(/[\s,;]+/).filter(Boolean)) {
       try {
         valid.add(parseEvidenceNo(text).compact);
@@ -82,7 +82,10 @@ function checkLabels(
     });
     nameSkipped(job.resolved.skipped);
     const params = new URLSearchParams({ format: q.format, copies: q.copies });
-    if (selector.items) params.set('items', [...job.resolved.evidenceNos()].join(','));
+    if (valid.size) {
+      const left = new Set([...job.resolved.skipped.unknown, ...job.resolved.skipped.disposed]);
+      params.set('items', [...valid].filter((no) => !left.has(no)).join(','));
+    }
     for (const by of ['caseId', 'seizureId', 'locationCode'] as const) {
       const v = selector[by];
       if (v) params.set(by, v);
