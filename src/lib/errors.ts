@@ -107,6 +107,8 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   sign_in_locked: 429,
   audit_not_closed: 409,
+  // Web app fixes (issue 17, webfix): a malformed If-Match precondition
+  invalid_if_match: 400,
   // Labels (src/modules/labels)
   unknown_label_format: 400,
   empty_selection: 400,

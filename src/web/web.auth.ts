@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context';
+import { redactTokens } from '../http/redact';
 import { AppError } from '../lib/errors';
 import { type I18n, i18n, type Lang, langFromAcceptLanguage } from './i18n';
 import { lookupSession, SESSION_COOKIE, type Session } from './sessions';
@@ -86,7 +87,7 @@ export function requireSession(ctx: AppContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const found = lookupSession(ctx.db, readCookies(req)[SESSION_COOKIE], ctx.clock());
     if (found.state !== 'valid') {
-      const back = req.method === 'GET' ? `&next=${encodeURIComponent(req.originalUrl)}` : '';
+      const back = req.method === 'GET' ? `&next=${encodeURIComponent(withoutTokens(req.originalUrl))}` : '';
       res.redirect(303, `/signin?${found.state === 'expired' ? 'expired=1' : 'required=1'}${back}`);
       return;
     }
@@ -95,6 +96,18 @@ export function requireSession(ctx: AppContext): RequestHandler {
     res.locals.page = { session: found.session, i: i18n(langFor(req, found.session)) } satisfies PageLocals;
     next();
   };
+}
+
+/**
+ * The page to come back to after signing in, minus any token-shaped query parameter (`?t=cdy_…`):
+ * the redirect's Location lands in browser history, where a token must not.
+ */
+export function withoutTokens(url: string): string {
+  if (redactTokens(url) === url) return url;
+  const parsed = new URL(url, 'http://web.invalid');
+  for (const [name, value] of [...parsed.searchParams])
+    if (redactTokens(`${name}=${value}`) !== `${name}=${value}`) parsed.searchParams.delete(name);
+  return redactTokens(parsed.pathname) + parsed.search;
 }
 
 /** A form post from a page: its hidden `_csrf` field must be the session's token. */

@@ -42,6 +42,8 @@ export const idempotentResponses = sqliteTable(
     key: text('key').notNull(),
     method: text('method').notNull(),
     path: text('path').notNull(),
+    /** SHA-256 (hex) of the body bytes the write read; null when it read none (a route without a body). */
+    bodyHash: text('body_hash'),
     status: integer('status').notNull(),
     contentType: text('content_type'),
     body: text('body').notNull(),

@@ -8,7 +8,11 @@ import {
   DoughnutController,
   Legend,
   LinearScale,
+  type Scale,
+  type Tick,
+  Ticks,
   Tooltip,
+  type TooltipItem,
 } from 'chart.js';
 
 Chart.register(
@@ -28,6 +32,7 @@ interface Data {
   regions: { label: string; rated: number; estimated: number }[];
   labels: { rated: string; estimated: string; items: string };
   locale: string;
+  separators: { group: string; decimal: string };
 }
 
 const data = JSON.parse(document.getElementById('dash-data')?.textContent ?? '{}') as Data;
@@ -44,7 +49,22 @@ const STATUS_COLOURS: Record<string, string> = {
 };
 Chart.defaults.font.family = 'system-ui, "DejaVu Sans", sans-serif';
 Chart.defaults.animation = false;
-Chart.defaults.locale = data.locale;
+// Numbers are formatted as en-US (which every browser has) and given the page's separators: the
+// browser's own data for the locale may be missing (kk-KZ in Chromium) and print "2,500".
+Chart.defaults.locale = 'en-US';
+const { group, decimal } = data.separators;
+const localised = (text: string) => text.replace(/[,.]/g, (c) => (c === ',' ? group : decimal));
+const ticks = {
+  callback(this: Scale, value: number | string, index: number, all: Tick[]) {
+    return localised(String(Ticks.formatters.numeric.call(this, Number(value), index, all)));
+  },
+};
+const tooltip = {
+  callbacks: {
+    label: (item: TooltipItem<'bar' | 'doughnut'>) =>
+      `${item.dataset.label || item.label}: ${localised(item.formattedValue)}`,
+  },
+};
 
 const canvas = (id: string) => document.getElementById(id) as HTMLCanvasElement | null;
 
@@ -61,7 +81,7 @@ if (status)
         },
       ],
     },
-    options: { maintainAspectRatio: false, plugins: { legend: { position: 'right' } } },
+    options: { maintainAspectRatio: false, plugins: { legend: { position: 'right' }, tooltip } },
   });
 
 const category = canvas('chart-category');
@@ -74,7 +94,12 @@ if (category)
         { label: data.labels.items, data: data.category.map((c) => c.n), backgroundColor: '#2563eb' },
       ],
     },
-    options: { indexAxis: 'y', maintainAspectRatio: false, plugins: { legend: { display: false } } },
+    options: {
+      indexAxis: 'y',
+      maintainAspectRatio: false,
+      scales: { x: { ticks } },
+      plugins: { legend: { display: false }, tooltip },
+    },
   });
 
 const regions = canvas('chart-regions');
@@ -92,5 +117,5 @@ if (regions)
         },
       ],
     },
-    options: { maintainAspectRatio: false },
+    options: { maintainAspectRatio: false, scales: { y: { ticks } }, plugins: { tooltip } },
   });

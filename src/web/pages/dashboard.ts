@@ -24,6 +24,18 @@ function lastAudit(i: I18n, ctx: AppContext) {
 <tr><td>${i.t('audit.unexpected')}</td><td class="num">${i.number(a.counts.unexpected)}</td></tr></table></section>`;
 }
 
+/**
+ * The locale's digit-group and decimal separators, from the server's full ICU: a browser may lack
+ * a locale's number data (Chromium formats kk-KZ as "2,500"), so the charts format with these.
+ */
+function separatorsOf(locale: string): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+  return {
+    group: parts.find((p) => p.type === 'group')?.value ?? ' ',
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? ',',
+  };
+}
+
 export const dashboardPage: PageHandler = (_req, { i, session }, ctx) => {
   const now = ctx.clock();
   const d = dashboard(ctx.db, now);
@@ -37,6 +49,7 @@ export const dashboardPage: PageHandler = (_req, { i, session }, ctx) => {
     regions: d.regions.map((r) => ({ label: r.region, rated: r.ratedKw, estimated: r.estimatedKw })),
     labels: { rated: i.t('dash.ratedKw'), estimated: i.t('dash.estimatedKw'), items: i.t('dash.items') },
     locale: i.locale,
+    separators: separatorsOf(i.locale),
   };
   const body = html`
 <section class="tiles" aria-label="${i.t('dash.summary')}">

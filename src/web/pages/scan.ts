@@ -1,9 +1,13 @@
+import { AppError } from '../../lib/errors';
+import { allows } from '../../modules/users/roles';
 import { html } from '../html';
 import { layout } from '../layout';
 import type { PageHandler } from '../web.router';
 
 /** The scan session: a location, then items; each scan answers at once; one request writes the batch. */
 export const scanPage: PageHandler = (_req, { i, session }) => {
+  if (!allows('write', session.user.role))
+    throw new AppError('forbidden', 'a scan session records custody events: it needs the write permission');
   const body = html`
 <div class="scan-layout">
 <section class="panel scan-main">

@@ -1,0 +1,1 @@
+ALTER TABLE `idempotent_responses` ADD `body_hash` text;
