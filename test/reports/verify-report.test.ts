@@ -143,7 +143,8 @@ describe('verify-report', () => {
 
   it('exits 0 for a good report, 1 for a forgery and 2 for a PDF without attachments', async () => {
     const env = custodyEnv(t.dbPath, '/nonexistent.key');
-    const good = await custody(env, 'verify-report', genuine);
+    const keyFile = pdfFile(Buffer.from(t.signer.publicKeyPem), 'ledger.pub.pem');
+    const good = await custody(env, 'verify-report', genuine, '--key', keyFile);
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('verifies');
     const doc = createReportDocument({ title: 'plain', author: 'nobody', date: new Date(0) });
