@@ -284,8 +284,7 @@ export function deriveItemReport(
   requesterId: string,
 ): DerivedItemReport {
   const reg = itemEvents[0];
-  if (reg?.type !== 'item_registered')
-    throw new Error('the item’s first event is not its registration');
+  if (reg?.type !== 'item_registered') throw new Error('the item’s first event is not its registration');
   const names = new ProvenNames(source);
   const unproven: string[] = [];
   const caseId = String(reg.data.caseId);
