@@ -81,7 +81,11 @@ describe('verify-report', () => {
     const r = await verifyReport(path, t.signer.publicKeyPem);
     expect(failed(r)).toEqual([]);
     expect(r.kind).toBe('case_custody');
-    expect(python(path)).toMatchObject({ code: 0, out: expect.stringContaining('ok   printed rows') });
+    const keyFile = pdfFile(Buffer.from(t.signer.publicKeyPem), 'ledger.pub.pem');
+    expect(python(path, '--public-key', keyFile)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('ok   printed rows'),
+    });
   });
 
   it('refuses a report whose pages print one event differently from its payload', async () => {
