@@ -270,9 +270,17 @@ program
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       for (const c of result.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`);
-      console.log(result.ok ? `report ${result.fingerprint} verifies` : `report does NOT verify`);
+      for (const n of result.notes) console.log(`NOTE ${n}`);
+      console.log(
+        !result.ok
+          ? 'report does NOT verify'
+          : result.keyTrusted
+            ? `report ${result.fingerprint} verifies`
+            : `report ${result.fingerprint} is consistent, but NOT verified: signed by a key you did not give (SHA-256 ${result.keyFingerprint}); pass --key with the ledger's public key`,
+      );
     }
-    process.exitCode = result.ok ? 0 : result.readable ? 1 : 2;
+    // 3: every check holds, but only against the key the file carries (anyone can make such a file).
+    process.exitCode = !result.readable ? 2 : !result.ok ? 1 : result.keyTrusted ? 0 : 3;
   });
 
 program

@@ -81,7 +81,11 @@ describe('verify-report', () => {
     const r = await verifyReport(path, t.signer.publicKeyPem);
     expect(failed(r)).toEqual([]);
     expect(r.kind).toBe('case_custody');
-    expect(python(path)).toMatchObject({ code: 0, out: expect.stringContaining('ok   printed rows') });
+    const keyFile = pdfFile(Buffer.from(t.signer.publicKeyPem), 'ledger.pub.pem');
+    expect(python(path, '--public-key', keyFile)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('ok   printed rows'),
+    });
   });
 
   it('refuses a report whose pages print one event differently from its payload', async () => {
@@ -143,7 +147,8 @@ describe('verify-report', () => {
 
   it('exits 0 for a good report, 1 for a forgery and 2 for a PDF without attachments', async () => {
     const env = custodyEnv(t.dbPath, '/nonexistent.key');
-    const good = await custody(env, 'verify-report', genuine);
+    const keyFile = pdfFile(Buffer.from(t.signer.publicKeyPem), 'ledger.pub.pem');
+    const good = await custody(env, 'verify-report', genuine, '--key', keyFile);
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('verifies');
     const doc = createReportDocument({ title: 'plain', author: 'nobody', date: new Date(0) });

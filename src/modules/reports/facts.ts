@@ -6,6 +6,16 @@ import { findParty } from '../parties/parties.service';
 import { findUser } from '../users/users.service';
 import { printLocationCode, printMoney, printTime, printValue, words } from './words';
 
+/** How a report names the ids events carry. */
+export interface NameSource {
+  /** "Warehouse › Room 1 › Shelf A (LC-0000012-3)". */
+  location(code: string | null | undefined): string;
+  /** "Aigerim Sadykova (clerk)"; `system` for what the service did by itself. */
+  user(id: string | null | undefined): string;
+  /** "Екібастұз қалалық соты, court". */
+  party(id: string | null | undefined): string;
+}
+
 /**
  * Names for the ids events carry: locations by path, users by name and role, parties by name — as
  * of the report's checkpoint (`asOf`, a tree size), so that the same report at the same checkpoint
@@ -13,7 +23,7 @@ import { printLocationCode, printMoney, printTime, printValue, words } from './w
  * change (user_role_changed); it is read from the ledger up to the checkpoint. Display names,
  * location paths and party names are fixed when recorded: no event renames them.
  */
-export class Names {
+export class Names implements NameSource {
   private readonly cache = new Map<string, string>();
   constructor(
     private readonly db: Db,
@@ -88,6 +98,8 @@ export interface Running {
   holder: string | null;
   sealNo: string | null;
   siteName: string;
+  /** The authority of the item's open disposal ("court order 2-1187/2026 of 2026-11-20 (…)"). */
+  authority?: string;
 }
 
 type Data = Record<string, unknown>;
@@ -96,7 +108,7 @@ const join = (...parts: string[]) => parts.filter((p) => p !== '').join('; ');
 const sealText = (no: string | null) => (no ? `seal ${no}` : 'no seal');
 
 /** A corrected member and its value, in words (codes and ids resolved). */
-function correctedField(key: string, value: unknown, names: Names): string {
+function correctedField(key: string, value: unknown, names: NameSource): string {
   const v =
     key === 'locationCode'
       ? names.location(str(value))
@@ -114,7 +126,13 @@ function correctedField(key: string, value: unknown, names: Names): string {
  * The row of one event, and the running state after it. `type` is the ledger type (`item_moved`);
  * `actor` the user who recorded it.
  */
-export function describeEvent(type: string, d: Data, actor: string, s: Running, names: Names): EventCells {
+export function describeEvent(
+  type: string,
+  d: Data,
+  actor: string,
+  s: Running,
+  names: NameSource,
+): EventCells {
   switch (type) {
     case 'item_registered':
       s.sealNo = (d.sealNo as string | undefined) ?? null;
@@ -229,18 +247,48 @@ export function describeEvent(type: string, d: Data, actor: string, s: Running, 
         seal: '',
       };
     }
+    case 'item_disposal_authorised':
+      s.authority = authorityText(d.authority as Data | undefined);
+      return {
+        what: 'Disposal authorised',
+        fromTo: '',
+        details: join(
+          `${DISPOSITION_WORDS[str(d.disposition)] ?? words(str(d.disposition))} under ${s.authority}`,
+        ),
+        seal: '',
+      };
+    case 'item_disposal_cancelled':
+      s.authority = undefined;
+      return {
+        what: 'Disposal cancelled',
+        fromTo: '',
+        details: join(d.reason ? `reason: ${str(d.reason)}` : ''),
+        seal: '',
+      };
+    case 'item_reported_missing': {
+      const last = str(d.lastLocationCode);
+      return {
+        what: 'Reported missing',
+        fromTo: last ? `last recorded at ${names.location(last)}` : '',
+        details: join(
+          d.reason === 'missing_at_disposal' ? 'not found when the disposal was carried out' : '',
+          d.certificateNo ? `certificate ${str(d.certificateNo)}` : '',
+          d.auditId ? 'not found by an audit' : '',
+        ),
+        seal: '',
+      };
+    }
+    case 'item_destroyed':
+    case 'item_sold':
+    case 'item_released':
+    case 'item_transferred_to_agency': {
+      const cells = disposedCells(type, d, s, names);
+      s.location = null;
+      s.holder = null;
+      return cells;
+    }
     default: {
       const name = words(type.replace(/^item_/, ''));
-      const terminal = [
-        'item_destroyed',
-        'item_sold',
-        'item_released',
-        'item_transferred_to_agency',
-      ].includes(type);
-      if (terminal) {
-        s.location = null;
-        s.holder = null;
-      }
       return {
         what: name.charAt(0).toUpperCase() + name.slice(1),
         fromTo: '',
@@ -249,4 +297,61 @@ export function describeEvent(type: string, d: Data, actor: string, s: Running, 
       };
     }
   }
+}
+
+/** What each disposition means for the item, as the authorisation row says it. */
+export const DISPOSITION_WORDS: Record<string, string> = {
+  destroy: 'to be destroyed',
+  sell: 'to be sold',
+  release_to_owner: 'to be released to its owner',
+  transfer_to_agency: 'to be handed over to another agency',
+};
+
+/** "court order 2-1187/2026 of 2026-11-20 (Екібастұз қалалық соты)". */
+export function authorityText(a: Data | undefined): string {
+  if (!a) return 'an authority not recorded';
+  return `${words(str(a.kind))} ${str(a.number)} of ${str(a.date)} (${str(a.issuer)})`;
+}
+
+/** A witness of a disposal: a user by name and role, or "name, title (agency)". */
+function witnessText(w: Data, names: NameSource): string {
+  if (w.userId) return names.user(str(w.userId));
+  return `${str(w.name)}, ${str(w.title)} (${str(w.agency)})`;
+}
+
+const TERMINAL_WHAT: Record<string, string> = {
+  item_destroyed: 'Destroyed',
+  item_sold: 'Sold',
+  item_released: 'Released to its owner',
+  item_transferred_to_agency: 'Handed over to another agency',
+};
+
+/** The row of an item's final event: how, where, to whom, under which authority, certificate, witnesses. */
+function disposedCells(type: string, d: Data, s: Running, names: NameSource): EventCells {
+  const under = s.authority ? `under ${s.authority}` : '';
+  const witnesses = Array.isArray(d.witnesses) ? (d.witnesses as Data[]) : [];
+  const head =
+    type === 'item_destroyed'
+      ? `by ${str(d.method)} at ${str(d.place)}`
+      : type === 'item_sold'
+        ? `to ${str(d.buyer)}${d.buyerReference ? ` (${str(d.buyerReference)})` : ''}${
+            d.proceedsMinor !== undefined
+              ? ` for ${printMoney(Number(d.proceedsMinor), str(d.currency))}`
+              : ''
+          }`
+        : type === 'item_released'
+          ? `to ${str((d.owner as Data | undefined)?.name)} (${str((d.owner as Data | undefined)?.identityDocument)})`
+          : `to ${str((d.agency as Data | undefined)?.name)}${
+              (d.agency as Data | undefined)?.reference ? ` (${str((d.agency as Data).reference)})` : ''
+            }`;
+  return {
+    what: TERMINAL_WHAT[type] ?? type,
+    fromTo: '',
+    details: join(
+      [head, under].filter(Boolean).join(' '),
+      d.certificateNo ? `certificate ${str(d.certificateNo)}` : '',
+      witnesses.length > 0 ? `witnesses: ${witnesses.map((w) => witnessText(w, names)).join('; ')}` : '',
+    ),
+    seal: '',
+  };
 }

@@ -6,11 +6,17 @@ import type { Ledger } from '../../ledger/ledger';
 import { type CaseView, getCase } from '../cases/cases.service';
 import { getCustodyState } from '../custody/custody.state';
 import { findItemRow } from '../items/items.service';
-import type { ItemRow } from '../items/items.view';
-import { getSeizure, type SeizureView } from '../seizures/seizures.service';
-import { describeEvent, Names, type Running } from './facts';
+import { getSeizure } from '../seizures/seizures.service';
+import type { NameSource } from './facts';
 import { type Requester, reportCheckpoint } from './fingerprint';
-import { printEvidenceNo, printMoney, printNumber, printTime, printUtc, words } from './words';
+import {
+  deriveItemReport,
+  type History,
+  historyFrom,
+  type LedgerRecord,
+  type RecordSource,
+} from './item.derive';
+import { printUtc, words } from './words';
 
 export const PAYLOAD_FORMAT = 'custody-report/1';
 
@@ -71,9 +77,12 @@ export interface ItemReportPayload extends ReportHead {
   kind: 'item_custody';
   case: { id: string; number: string; title: string; fields: Field[] };
   section: ItemSection;
+  /**
+   * The case, seizure, user, location and party events (as exported, up to the checkpoint) that the
+   * header and the names printed come from; each has its inclusion proof like the item's events.
+   */
+  sources: LedgerRecord[];
 }
-
-const TERMINAL = new Set(['item_destroyed', 'item_sold', 'item_released', 'item_transferred_to_agency']);
 
 export function reportHead(
   ledger: Ledger,
@@ -121,44 +130,6 @@ export function caseFacts(kase: CaseView): ItemReportPayload['case'] {
   };
 }
 
-export function seizureFields(s: SeizureView): Field[] {
-  const fields: Field[] = [
-    ['Site', `${s.farmName}, ${s.region}`],
-    ['Address', s.address],
-    ['Seized at', printTime(s.seizedAt)],
-    ['Seizing officer', s.seizingOfficer],
-    ['Warrant or order', s.warrantRef],
-    ['Legal ground', words(s.legalGround)],
-    ['Outcome', words(s.outcome)],
-  ];
-  if (s.latitude !== null && s.longitude !== null)
-    fields.splice(2, 0, ['Coordinates', `${s.latitude}, ${s.longitude}`]);
-  return fields;
-}
-
-export function itemFields(r: ItemRow, names: Names): Field[] {
-  const f: Field[] = [
-    ['Category', words(r.category)],
-    ['Make and model', [r.make, r.model].filter(Boolean).join(' ') || '—'],
-    ['Serial number', r.serial_number ?? '—'],
-    ['Quantity', `${printNumber(r.quantity)} ${r.unit}`],
-  ];
-  if (r.hashrate_ths !== null) f.push(['Hash rate', `${printNumber(r.hashrate_ths)} TH/s`]);
-  if (r.power_w !== null) f.push(['Power draw', `${printNumber(r.power_w)} W`]);
-  f.push(['Seal', r.seal_no ?? 'no seal'], ['Condition', r.condition ?? '—']);
-  if (r.description) f.push(['Description', r.description]);
-  if (r.parent_evidence_no) f.push(['Inside container', printEvidenceNo(r.parent_evidence_no)]);
-  const where =
-    r.status === 'checked_out'
-      ? `checked out to ${names.party(r.holder_party_id)}`
-      : r.location_code
-        ? names.location(r.location_code)
-        : '—';
-  f.push(['Status at checkpoint', `${words(r.status)}; ${where}`]);
-  if (r.custodian_user_id) f.push(['Custodian', names.user(r.custodian_user_id)]);
-  return f;
-}
-
 /** The events of one item up to `treeSize`, in ledger order. */
 export function itemEventRows(db: Db, evidenceNo: string, treeSize: number): EventRow[] {
   return prepared(
@@ -167,84 +138,75 @@ export function itemEventRows(db: Db, evidenceNo: string, treeSize: number): Eve
   ).all(evidenceNo, treeSize) as EventRow[];
 }
 
-export interface History {
-  events: ReportEvent[];
-  valuations: ItemSection['valuations'];
-  disposition: ItemSection['disposition'];
-}
-
 /**
- * An item's events as the report's rows, with what they show. `withEvents` keeps each ledger event
+ * An item's events (database rows) as the report's rows. `withEvents` keeps each ledger event
  * itself in the row (item reports: a verifier rehashes it); case reports keep only its hash.
  */
 export function historyOf(
   rows: readonly EventRow[],
   siteName: string,
-  names: Names,
+  names: NameSource,
   withEvents: boolean,
 ): History {
-  const running: Running = { location: null, custodian: null, holder: null, sealNo: null, siteName };
-  const events: ReportEvent[] = [];
-  const bySeq = new Map<number, ReportEvent>();
-  const valuations: ItemSection['valuations'] = [];
-  let disposition: ItemSection['disposition'] = null;
-  for (const r of rows) {
-    const data = JSON.parse(r.data) as Record<string, unknown>;
-    const cells = describeEvent(r.type, data, r.actor, running, names);
-    const corrects = r.type === 'item_correction' && typeof data.corrects === 'number' ? data.corrects : null;
-    // Members in RFC 8785 order, so a case report can serialise its items with JSON.stringify alone.
-    const e: ReportEvent = {
-      by: names.user(r.actor),
-      correctedBy: [],
-      corrects,
-      details: cells.details,
-      fromTo: cells.fromTo,
-      hash: r.hash,
-      seal: cells.seal,
+  return historyFrom(
+    rows.map((r) => ({
       seq: r.seq,
-      what: cells.what,
-      when: printTime(r.occurred_at),
-    };
-    if (withEvents) e.event = JSON.parse(exportLineOf(r)) as Record<string, unknown>;
-    events.push(e);
-    bySeq.set(r.seq, e);
-    if (corrects !== null) bySeq.get(corrects)?.correctedBy.push(r.seq);
-    if (r.type === 'item_valued') {
-      valuations.push({
-        seq: r.seq,
-        asOf: String(data.asOf),
-        amount: printMoney(Number(data.amountMinor), String(data.currency)),
-        method: words(String(data.method)),
-        appraiser: String(data.appraiser),
-        corrected: '',
-      });
-    }
-    if (TERMINAL.has(r.type))
-      disposition = { seq: r.seq, when: e.when, what: e.what, details: e.details, by: e.by };
-  }
-  for (const v of valuations) {
-    const by = bySeq.get(v.seq)?.correctedBy ?? [];
-    if (by.length > 0) v.corrected = `corrected by seq ${by.join(', ')}`;
-  }
-  return { events, valuations, disposition };
+      type: r.type,
+      actor: r.actor,
+      occurredAt: r.occurred_at,
+      hash: r.hash,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    })),
+    siteName,
+    names,
+    withEvents ? (e) => recordOf(rows.find((r) => r.seq === e.seq)!) : undefined,
+  );
 }
 
-/** One item's section of a report: what it is, where it was seized, its history. */
-export function itemSection(
-  db: Db,
-  row: ItemRow,
-  seizure: SeizureView,
-  treeSize: number,
-  names: Names,
-): ItemSection {
-  const history = historyOf(itemEventRows(db, row.evidence_no, treeSize), seizure.farmName, names, true);
-  return {
-    evidenceNo: row.evidence_no,
-    printed: printEvidenceNo(row.evidence_no),
-    item: itemFields(row, names),
-    seizure: seizureFields(seizure),
-    ...history,
-  };
+/** An event row as exported (docs/ledger-format.md §2). */
+export const recordOf = (r: EventRow) => JSON.parse(exportLineOf(r)) as LedgerRecord;
+
+/** The kinds of event each entity's name or facts come from. */
+const SOURCE_TYPES: Record<string, readonly string[]> = {
+  case: ['case_opened', 'case_status_changed'],
+  seizure: ['seizure_recorded'],
+  user: ['user_created', 'user_role_changed'],
+  location: ['location_created'],
+  party: ['party_registered'],
+};
+
+/** The ledger's events up to a tree size, by entity; remembers every event it handed out. */
+export class LedgerRecordSource implements RecordSource {
+  private readonly used = new Map<number, LedgerRecord>();
+  private readonly cache = new Map<string, LedgerRecord[]>();
+  constructor(
+    private readonly db: Db,
+    private readonly treeSize: number,
+  ) {}
+
+  of(entityType: string, entityId: string): readonly LedgerRecord[] {
+    const key = `${entityType}:${entityId}`;
+    let list = this.cache.get(key);
+    if (!list) {
+      const types = SOURCE_TYPES[entityType] ?? [];
+      list = (
+        prepared(
+          this.db,
+          'SELECT * FROM events WHERE entity_type = ? AND entity_id = ? AND seq <= ? ORDER BY seq',
+        ).all(entityType, entityId, this.treeSize) as EventRow[]
+      )
+        .filter((r) => types.includes(r.type))
+        .map(recordOf);
+      this.cache.set(key, list);
+    }
+    for (const e of list) this.used.set(e.seq, e);
+    return list;
+  }
+
+  /** Every event handed out, in ledger order. */
+  records(): LedgerRecord[] {
+    return [...this.used.values()].sort((a, b) => a.seq - b.seq);
+  }
 }
 
 /**
@@ -265,8 +227,9 @@ export function itemReportPayload(
   const seizure = getSeizure(db, row.seizure_id);
   const covered = Math.max(row.last_seq, kase.updatedSeq, seizure.createdSeq);
   const cp = reportCheckpoint(ledger, covered, requestedCheckpoint);
-  const names = new Names(db, cp.treeSize);
-  const section = itemSection(db, row, seizure, cp.treeSize, names);
+  const source = new LedgerRecordSource(db, cp.treeSize);
+  const itemEvents = itemEventRows(db, row.evidence_no, cp.treeSize).map(recordOf);
+  const derived = deriveItemReport(itemEvents, source, requestedBy.id);
   const parameters: Record<string, unknown> = { evidenceNo: state.evidenceNo };
   if (requestedCheckpoint !== undefined) parameters.checkpoint = requestedCheckpoint;
   const head = reportHead(
@@ -276,15 +239,16 @@ export function itemReportPayload(
     parameters,
     requestedBy,
     serviceUrl,
-    `Case ${kase.number} · Chain of custody of ${section.printed}`,
-    kase.title,
+    derived.header,
+    derived.subheader,
   );
   return {
     payload: {
       ...head,
       kind: 'item_custody',
-      case: caseFacts(kase),
-      section,
+      case: derived.case,
+      section: derived.section,
+      sources: source.records(),
     },
     checkpoint: cp,
   };

@@ -69,6 +69,9 @@ export async function makeItemReport(
   checkpoint?: number,
 ) {
   const made = itemReportPayload(app.ledger, evidenceNo, requesterOf(user), serviceUrl, checkpoint);
-  const seqs = made.payload.section.events.map((e) => e.seq);
+  const seqs = [
+    ...made.payload.section.events.map((e) => e.seq),
+    ...made.payload.sources.map((e) => e.seq),
+  ].sort((a, b) => a - b);
   return makeReport(app, made, seqs, itemReportSpec);
 }

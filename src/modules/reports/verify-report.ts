@@ -2,15 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../ledger/canonical';
-import { openCheckpoint } from '../../ledger/checkpoint';
+import { type Checkpoint, openCheckpoint } from '../../ledger/checkpoint';
 import { sha256Hex } from '../../ledger/hash';
 import { noteKeyId, rawPublicKey } from '../../ledger/signer';
 import { fingerprintOf } from './fingerprint';
-import type { ItemReportPayload, ReportEvent, ReportHead } from './item.payload';
+import {
+  type DerivedItemReport,
+  deriveItemReport,
+  type LedgerRecord,
+  type RecordSource,
+} from './item.derive';
+import type { Field, ItemReportPayload, ReportEvent, ReportHead } from './item.payload';
 import { closingFacts, displayOrder, eventCells, itemReportSpec } from './item.render';
 import { closingSentence } from './pdf/closing';
 import { renderPdf } from './pdf/stream';
 import { checkEventProof } from './proofs';
+import { printUtc } from './words';
 
 /** One thing verify-report checked, and what it found. */
 export interface Check {
@@ -20,7 +27,14 @@ export interface Check {
 }
 
 export interface ReportVerification {
+  /** Every check holds (the key may still be only the one the file carries: see `keyTrusted`). */
   ok: boolean;
+  /** The checkpoint was checked against a key the caller trusts (--key), not only the attached one. */
+  keyTrusted: boolean;
+  /** SHA-256 of the attached raw Ed25519 key, hex: to compare with the ledger's key by eye. */
+  keyFingerprint: string | null;
+  /** What the report prints or states that the file cannot prove, in words. */
+  notes: string[];
   /** False when the file is not a report at all (no attachments, not a PDF): exit 2. */
   readable: boolean;
   fingerprint: string | null;
@@ -86,8 +100,14 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
     checks.push({ check, ok, detail });
     return ok;
   };
+  const notes: string[] = [];
+  let keyTrusted = false;
+  let keyFingerprint: string | null = null;
   const result = (readable = true): ReportVerification => ({
     ok: readable && checks.every((c) => c.ok),
+    keyTrusted,
+    keyFingerprint,
+    notes,
     readable,
     fingerprint: payload ? fingerprintOf(payloadBytes!) : null,
     kind: payload?.kind ?? null,
@@ -142,14 +162,18 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
     add('public key', false, 'public-key.pem is not a public key');
     return result();
   }
+  keyFingerprint = sha256Hex(raw);
   if (trustedKeyPem !== undefined) {
     const trusted = rawPublicKey(createPublicKey(trustedKeyPem));
-    add(
+    keyTrusted = add(
       'trusted key',
       trusted.equals(raw),
       trusted.equals(raw) ? 'the attached key is the trusted key' : 'the attached key is NOT the trusted key',
     );
-  }
+  } else
+    notes.push(
+      `no trusted key given: the signature is checked only against the key the file carries, and anyone can make such a file; its SHA-256 is ${keyFingerprint} — compare it with the ledger's key, or pass --key`,
+    );
   const note = noteBytes.toString('utf8');
   const opened = openCheckpoint(note, createPublicKey(keyBytes), raw);
   if (
@@ -179,30 +203,13 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
       : `the payload names key ${p.ledger?.keyId}, the checkpoint is signed by ${keyId}`,
   );
 
-  // Events: their hashes, and (item reports) each one's inclusion proof.
+  // Events: their hashes, and (item reports) each one's inclusion proof and what it prints.
   const events = p.section?.events ?? p.items?.flatMap((i) => i.events) ?? [];
-  if (p.section) {
-    let bad = 0;
-    for (const e of p.section.events) {
-      if (!e.event || eventHash(e.event) !== e.hash || e.event.seq !== e.seq) {
-        bad += 1;
-        add(`event ${e.seq}`, false, 'the event in the payload does not hash to the hash it names');
-        continue;
-      }
-      const proof = files.get(`proofs/seq-${e.seq}.tlog-proof`);
-      const verdict = checkEventProof(proof?.toString('utf8'), e, cp);
-      if (!verdict.ok) {
-        bad += 1;
-        add(`event ${e.seq}`, false, verdict.reason);
-      }
-    }
-    if (bad === 0)
-      add(
-        'events and proofs',
-        true,
-        `${p.section.events.length} events hash right and are in the signed tree`,
-      );
-  }
+  if (p.section) checkItemReport(p as ItemReportPayload, files, cp, add, notes);
+  else
+    notes.push(
+      'the events of this report carry no inclusion proofs: its rows are checked against its payload only, not against the ledger',
+    );
 
   // What is printed.
   const text = squashedText(path);
@@ -254,4 +261,169 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
     );
   }
   return result();
+}
+
+type Add = (check: string, ok: boolean, detail: string) => boolean;
+
+/** The payload's events by entity, as the derivation asks for them. */
+class PayloadSource implements RecordSource {
+  private readonly by = new Map<string, LedgerRecord[]>();
+  constructor(records: readonly LedgerRecord[]) {
+    for (const r of records) {
+      const key = `${r.entityType}:${r.entityId}`;
+      const list = this.by.get(key) ?? [];
+      list.push(r);
+      this.by.set(key, list);
+    }
+    for (const list of this.by.values()) list.sort((a, b) => a.seq - b.seq);
+  }
+  of(entityType: string, entityId: string): readonly LedgerRecord[] {
+    return this.by.get(`${entityType}:${entityId}`) ?? [];
+  }
+}
+
+const cut = (s: string) => (s.length > 70 ? `${s.slice(0, 70)}…` : s);
+
+/** Label/value lists: the first label whose value the events do not give, in words; or null. */
+function fieldsDiffer(name: string, printed: readonly Field[], derived: readonly Field[]): string | null {
+  for (let i = 0; i < Math.max(printed.length, derived.length); i++) {
+    const [pl, pv] = printed[i] ?? ['', ''];
+    const [dl, dv] = derived[i] ?? ['', ''];
+    if (pl !== dl || pv !== dv)
+      return pl === dl
+        ? `${name} “${pl}” prints “${cut(pv)}”, the events give “${cut(dv)}”`
+        : `${name} prints “${cut(pl || '(nothing)')}” where the events give “${cut(dl || '(nothing)')}”`;
+  }
+  return null;
+}
+
+const ROW_CELLS = ['when', 'what', 'fromTo', 'details', 'seal', 'by'] as const;
+
+/**
+ * An item report's events: each hashes right and is proven in the signed tree (the item's events
+ * and the sources), and everything the report prints is what those events give (item.derive.ts).
+ */
+function checkItemReport(
+  p: ItemReportPayload,
+  files: Map<string, Buffer>,
+  cp: Checkpoint,
+  add: Add,
+  notes: string[],
+) {
+  const rows = p.section.events;
+  const sources = Array.isArray(p.sources) ? p.sources : [];
+  let bad = 0;
+  const itemEvents: LedgerRecord[] = [];
+  const proven = (r: Record<string, unknown> | undefined, seq: number, hash: string, what: string) => {
+    if (!r || eventHash(r) !== hash || r.seq !== seq || r.hash !== hash) {
+      bad += 1;
+      add(`event ${seq}`, false, `the ${what} in the payload does not hash to the hash it names`);
+      return false;
+    }
+    const verdict = checkEventProof(
+      files.get(`proofs/seq-${seq}.tlog-proof`)?.toString('utf8'),
+      { seq, hash },
+      cp,
+    );
+    if (!verdict.ok) {
+      bad += 1;
+      add(`event ${seq}`, false, verdict.reason);
+      return false;
+    }
+    return true;
+  };
+  for (const e of rows) if (proven(e.event, e.seq, e.hash, 'event')) itemEvents.push(e.event as LedgerRecord);
+  for (const r of sources) proven(r, Number(r.seq), String(r.hash), 'source event');
+  if (bad > 0) return;
+  add(
+    'events and proofs',
+    true,
+    `${rows.length} events of the item and ${sources.length} events its header and names come from hash right and are in the signed tree`,
+  );
+
+  // Whose events: all of this item, in ledger order.
+  const evidenceNo = p.parameters.evidenceNo;
+  const foreign = itemEvents.find(
+    (e, i) =>
+      e.entityType !== 'item' || e.entityId !== evidenceNo || (i > 0 && e.seq <= itemEvents[i - 1]!.seq),
+  );
+  if (foreign || itemEvents.length === 0 || p.section.evidenceNo !== evidenceNo) {
+    add(
+      'the item’s events',
+      false,
+      foreign
+        ? `event ${foreign.seq} is not the next event of ${String(evidenceNo)}`
+        : 'the report names another item',
+    );
+    return;
+  }
+  let derived: DerivedItemReport;
+  try {
+    derived = deriveItemReport(itemEvents, new PayloadSource(sources), p.requestedBy.id);
+  } catch (err) {
+    add('printed facts', false, (err as Error).message);
+    return;
+  }
+  const wrong: string[] = [];
+  const order = [...rows].map((e) => e.seq).join(',') === derived.section.events.map((e) => e.seq).join(',');
+  if (!order) wrong.push('the rows are not the item’s events in ledger order');
+  derived.section.events.forEach((d, i) => {
+    const e = rows[i];
+    if (!e) return;
+    for (const cell of ROW_CELLS)
+      if (e[cell] !== d[cell])
+        wrong.push(`event ${e.seq} prints ${cell} “${cut(e[cell])}”, the event gives “${cut(d[cell])}”`);
+    if (e.corrects !== d.corrects || e.correctedBy.join(',') !== d.correctedBy.join(','))
+      wrong.push(`event ${e.seq} names corrections the events do not`);
+  });
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  const f = [
+    fieldsDiffer('case field', p.case.fields, derived.case.fields),
+    fieldsDiffer('evidence field', p.section.item, derived.section.item),
+    fieldsDiffer('seizure field', p.section.seizure, derived.section.seizure),
+  ];
+  for (const x of f) if (x) wrong.push(x);
+  if (
+    !same(
+      [p.case.id, p.case.number, p.case.title],
+      [derived.case.id, derived.case.number, derived.case.title],
+    )
+  )
+    wrong.push('the case named is not the case the registration names');
+  if (p.section.printed !== derived.section.printed)
+    wrong.push('the evidence number printed is not the item’s');
+  if (!same(p.section.valuations, derived.section.valuations))
+    wrong.push('the valuation history is not what the valued events give');
+  if (!same(p.section.disposition, derived.section.disposition))
+    wrong.push('the final disposition is not what the events give');
+  if (p.header !== derived.header || p.subheader !== derived.subheader)
+    wrong.push('the page header is not the case and item the events give');
+  if (p.madeAt !== printUtc(cp.signedAt)) wrong.push('“Made on” is not the checkpoint’s time');
+  const req = derived.requester;
+  if (req === null)
+    notes.push(
+      `the requester ${p.requestedBy.name} (${p.requestedBy.role}) is not a user in the ledger at this checkpoint: their name is the service's statement`,
+    );
+  else if (req.name !== p.requestedBy.name)
+    wrong.push(
+      `the requester is printed as “${p.requestedBy.name}”, the ledger names ${p.requestedBy.id} “${req.name}”`,
+    );
+  else if (req.role !== p.requestedBy.role)
+    notes.push(
+      `the requester was ${req.role} at the checkpoint; the report names the role they had when they asked (${p.requestedBy.role})`,
+    );
+  for (const w of wrong.slice(0, 8)) add('printed facts', false, w);
+  if (wrong.length > 8) add('printed facts', false, `and ${wrong.length - 8} more`);
+  if (wrong.length === 0)
+    add(
+      'printed facts follow from the events',
+      true,
+      `every row, the evidence, seizure and case fields, valuations, disposition and names are what the ${itemEvents.length + sources.length} proven events give`,
+    );
+  if (derived.unproven.length > 0)
+    notes.push(`printed without an event that proves it: ${derived.unproven.join(', ')} (shown as its id)`);
+  notes.push(
+    'that the report was asked for by its requester, and the service address of its QR code, are the service’s statements: the report_made event that records them comes after the checkpoint',
+    'the proofs show these events are in the ledger; they cannot show that no other event of the item, case or named users exists before the checkpoint (an omitted event is not detected by the file alone)',
+  );
 }
