@@ -585,6 +585,45 @@ def derive_item_report(item_events, sources, requester_id):
     }
 
 
+def check_resting_events(payload, files, note, fields, root, origin, raw, key, check):
+    """Certificates and audit reports: each event they rest on (from the payload's `events`, or else
+    the export line in its proof's `extra`) hashes right and its proof leads to the signed root."""
+    given = {e.get("seq"): e for e in payload.get("events") or [] if isinstance(e, dict)}
+    bad = 0
+    names = [n for n in files if re.fullmatch(r"proofs/seq-\d+\.tlog-proof", n)]
+    for name in names:
+        seq = int(name[11:-11])
+        try:
+            text = files[name].decode("utf-8")
+            lines = text.split("\n")
+            event = given.get(seq)
+            if event is None and len(lines) > 1 and lines[1].startswith("extra "):
+                event = jcs.parse_json(jcs.strict_b64(lines[1][6:]).decode("utf-8"))
+            index, path, proof_note = parse_tlog_proof(text)
+        except (ValueError, AttributeError, UnicodeDecodeError, jcs.Invalid) as err:
+            bad += 1
+            check("event %d" % seq, False, "the proof cannot be read: %s" % err)
+            continue
+        body = {k: v for k, v in (event or {}).items() if k != "hash"}
+        h = (event or {}).get("hash")
+        if not isinstance(h, str) or (event or {}).get("seq") != seq \
+                or hashlib.sha256(jcs.canonical(body).encode("utf-8")).hexdigest() != h:
+            bad += 1
+            check("event %d" % seq, False, "the event it rests on is not there, or does not hash to its hash")
+            continue
+        _, proof_reason = jcs.open_note(proof_note, origin, raw, key)
+        if proof_reason is not None or proof_note != note or index != seq - 1 \
+                or not verify_inclusion(H(b"\x00" + bytes.fromhex(h)), index, fields["treeSize"], path, root):
+            bad += 1
+            check("event %d" % seq, False, "the proof does not lead to the signed root")
+    for seq in given:
+        if "proofs/seq-%s.tlog-proof" % seq not in files:
+            bad += 1
+            check("event %s" % seq, False, "no inclusion proof")
+    if bad == 0:
+        check("events and proofs", True, "%d events the report rests on hash right and are in the signed tree" % len(names))
+
+
 def around(a, b):
     """The two texts where they first differ (at most 60 characters each)."""
     i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
@@ -765,13 +804,22 @@ def verify(pdf, trusted_key_path, out):
     check("payload names the key", ledger.get("origin") == origin and ledger.get("keyId") == key_id,
           "key %s (%s)" % (key_id, origin))
 
-    section = payload.get("section")
-    items = payload.get("items") or []
-    events = section["events"] if section else [e for item in items for e in item["events"]]
-    if section:
+    kind = payload.get("kind")
+    section = payload.get("section") if kind == "item_custody" else None
+    items = [i for i in payload.get("items") or [] if isinstance(i, dict)] if kind == "case_custody" else []
+    events = section["events"] if section else [e for item in items for e in item.get("events") or []]
+    if kind == "item_custody" and section:
         check_item_report(payload, files, note, fields, root, origin, raw, key, check, notes)
-    else:
+    elif kind == "case_custody":
         notes.append("the events of this report carry no inclusion proofs: its rows are checked against its payload only, not against the ledger")
+    elif kind in ("disposal_certificate", "audit"):
+        check_resting_events(payload, files, note, fields, root, origin, raw, key, check)
+        notes.append("a %s is checked for its fingerprint, signature and the events it rests on (each proven), and that it states this "
+                     "fingerprint; what its pages print is not re-derived from those events by this verifier"
+                     % ("audit report" if kind == "audit" else "disposal certificate"))
+    else:
+        check("report kind", False, "unknown report kind %s: this verifier cannot check what it prints" % json.dumps(kind))
+        return fails, fingerprint, notes, trusted_ok[0], raw
 
     text = printed_text(pdf)
     missing = 0
@@ -811,7 +859,9 @@ def verify(pdf, trusted_key_path, out):
                  "them (no stamp or overlay), but it does not redraw them: text hidden under white paint drawn into the page's own "
                  "content stream is not detected here; custody verify-report redraws the file and compares it byte for byte")
     if missing == 0:
-        check("printed rows", True, "every one of %d events is printed as the payload says" % len(events))
+        check("printed rows" if events else "printed closing", True,
+              "every one of %d events is printed as the payload says" % len(events) if events
+              else "the PDF states this fingerprint, checkpoint and key")
     return fails, fingerprint, notes, trusted_ok[0], raw
 
 

@@ -10,11 +10,20 @@ import type { Field, ItemReportPayload } from '../../src/modules/reports/item.pa
 import { itemReportSpec } from '../../src/modules/reports/item.render';
 import { renderPdf } from '../../src/modules/reports/pdf/stream';
 import { pdfAttachments, verifyReport } from '../../src/modules/reports/verify-report';
+import {
+  closeAudit,
+  getPdf,
+  makeItems,
+  makeRoom,
+  receiveAll,
+  scanEach,
+  startAudit,
+} from '../audits/fixtures';
 import { PYTHON, ROOT } from '../cli/python';
 import { custody, custodyEnv } from '../cli/spawn';
 import { act, approved, completion, scan, stockedItems } from '../disposal/fixtures';
-import { makeTestApp } from '../helpers/app';
-import { getReport, makeRichItem } from './fixtures';
+import { auth, makeTestApp } from '../helpers/app';
+import { getReport, makeRichItem, pdfOrProblem } from './fixtures';
 import { pdfFile, pdfText, squash } from './pdf-tools';
 
 // The acceptance tester's forgeries (G9, G10): change what the payload prints, not the proven events,
@@ -211,5 +220,57 @@ describe('a disposed item’s report', () => {
     expect(squash(text)).toContain(squash(d.details));
     expect(failures(await verifyReport(path, t.signer.publicKeyPem))).toEqual([]);
     expect(python(path, '--public-key', keyFile)).toMatchObject({ code: 0 });
+    // Its destruction certificate: both verifiers check it (the events it rests on, each proven).
+    const cert = await t.http
+      .get(`/api/v1/disposals/${id}/certificate.pdf`)
+      .set(auth(t.tokens.prosecutor))
+      .buffer(true)
+      .parse(pdfOrProblem);
+    expect(cert.status).toBe(200);
+    const certPath = pdfFile(cert.body as Buffer);
+    const rc = await verifyReport(certPath, t.signer.publicKeyPem);
+    expect(failures(rc)).toEqual([]);
+    expect(rc.checks.find((c) => c.check === 'events and proofs')?.detail).toMatch(
+      /^[1-9]\d* events the report rests on/,
+    );
+    const pc = python(certPath, '--public-key', keyFile);
+    expect(pc.out).toMatch(/ok {3}events and proofs: [1-9]\d* events the report rests on/);
+    expect(pc.code).toBe(0);
+  });
+});
+
+describe('an audit report', () => {
+  it('both verifiers check the audit events it rests on, each proven', async () => {
+    const { shelves } = await makeRoom(t, 1);
+    const items = await makeItems(t, 2);
+    await receiveAll(t, items, shelves[0]!.code);
+    const audit = await startAudit(t, { locationCode: shelves[0]!.code });
+    await scanEach(t, audit.id, [shelves[0]!.code, items[0]!]);
+    expect((await closeAudit(t, audit.id)).status).toBe(201);
+    const res = await getPdf(t, `/api/v1/audits/${audit.id}/report.pdf`);
+    expect(res.status).toBe(200);
+    const path = pdfFile(res.body as Buffer);
+    const r = await verifyReport(path, t.signer.publicKeyPem);
+    expect(failures(r)).toEqual([]);
+    expect(r.checks.find((c) => c.check === 'events and proofs')?.detail).toMatch(
+      /^[1-9]\d* events the report rests on/,
+    );
+    const py = python(path, '--public-key', keyFile);
+    expect(py.out).toMatch(/ok {3}events and proofs: [1-9]\d* events the report rests on/);
+    expect(py.code).toBe(0);
+  });
+
+  it('a report of a kind the verifiers do not know fails by name, without a traceback', async () => {
+    const path = await forged((p) => {
+      (p as unknown as { kind: string }).kind = 'horoscope';
+    });
+    const r = await verifyReport(path, t.signer.publicKeyPem);
+    expect(failures(r)).toContain(
+      'report kind: unknown report kind “horoscope”: this verifier cannot check what it prints',
+    );
+    const py = python(path, '--public-key', keyFile);
+    expect(py.code).toBe(1);
+    expect(py.out).toContain('FAIL report kind: unknown report kind "horoscope"');
+    expect(py.out).not.toContain('Traceback');
   });
 });

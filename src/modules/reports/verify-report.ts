@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../ledger/canonical';
 import { type Checkpoint, openCheckpoint } from '../../ledger/checkpoint';
 import { sha256Hex } from '../../ledger/hash';
+import { parseTlogProof } from '../../ledger/proofs';
 import { noteKeyId, rawPublicKey } from '../../ledger/signer';
 import { fingerprintOf } from './fingerprint';
 import {
@@ -204,17 +205,29 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
   );
 
   // Events: their hashes, and (item reports) each one's inclusion proof and what it prints.
-  const events = p.section?.events ?? p.items?.flatMap((i) => i.events) ?? [];
-  if (p.section) checkItemReport(p as ItemReportPayload, files, cp, add, notes);
-  else
+  const kind = String(p.kind);
+  const caseItems = kind === 'case_custody' && Array.isArray(p.items) ? p.items : [];
+  const events =
+    kind === 'item_custody' ? (p.section?.events ?? []) : caseItems.flatMap((i) => i.events ?? []);
+  if (kind === 'item_custody' && p.section) checkItemReport(p as ItemReportPayload, files, cp, add, notes);
+  else if (kind === 'case_custody')
     notes.push(
       'the events of this report carry no inclusion proofs: its rows are checked against its payload only, not against the ledger',
     );
+  else if (kind === 'disposal_certificate' || kind === 'audit') {
+    checkRestingEvents(p as unknown as { events?: Record<string, unknown>[] }, files, cp, add);
+    notes.push(
+      `a ${kind === 'audit' ? 'audit report' : 'disposal certificate'} is checked for its fingerprint, signature and the events it rests on (each proven), and that it states this fingerprint; what its pages print is not re-derived from those events by this verifier`,
+    );
+  } else {
+    add('report kind', false, `unknown report kind “${kind}”: this verifier cannot check what it prints`);
+    return result();
+  }
 
   // What is printed.
   const text = squashedText(path);
   let missing = 0;
-  for (const e of p.section ? displayOrder(p.section.events) : events) {
+  for (const e of kind === 'item_custody' ? displayOrder(events) : events) {
     for (const cell of eventCells(e)) {
       if (!text.includes(squash(cell))) {
         missing += 1;
@@ -223,7 +236,7 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
       }
     }
   }
-  for (const item of p.items ?? []) {
+  for (const item of caseItems) {
     if (!text.includes(squash(item.line))) {
       missing += 1;
       if (missing <= 5) add(`printed item ${item.evidenceNo}`, false, 'the PDF does not print its line');
@@ -235,7 +248,13 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
     add('printed closing', false, 'the PDF does not state this fingerprint, checkpoint and key');
   }
   if (missing === 0)
-    add('printed rows', true, `every one of ${events.length} events is printed as the payload says`);
+    add(
+      events.length > 0 ? 'printed rows' : 'printed closing',
+      true,
+      events.length > 0
+        ? `every one of ${events.length} events is printed as the payload says`
+        : 'the PDF states this fingerprint, checkpoint and key',
+    );
   if (p.kind === 'item_custody' && p.section) {
     const proofs = new Map(
       [...files]
@@ -264,6 +283,55 @@ export async function verifyReport(path: string, trustedKeyPem?: string): Promis
 }
 
 type Add = (check: string, ok: boolean, detail: string) => boolean;
+
+/**
+ * Certificates and audit reports: every event they rest on (one proof each; the event from the
+ * payload's `events`, or else from the proof's `extra`, its export line) hashes right and is in the tree.
+ */
+function checkRestingEvents(
+  p: { events?: Record<string, unknown>[] },
+  files: Map<string, Buffer>,
+  cp: Checkpoint,
+  add: Add,
+) {
+  const given = new Map((Array.isArray(p.events) ? p.events : []).map((e) => [Number(e.seq), e]));
+  const proofs = [...files].filter(([n]) => /^proofs\/seq-\d+\.tlog-proof$/.test(n));
+  let bad = 0;
+  for (const [name, bytes] of proofs) {
+    const seq = Number(name.slice(11, -11));
+    const text = bytes.toString('utf8');
+    let event = given.get(seq);
+    if (!event) {
+      try {
+        const extra = parseTlogProof(text).extra;
+        event = extra ? (JSON.parse(extra.toString('utf8')) as Record<string, unknown>) : undefined;
+      } catch {
+        event = undefined;
+      }
+    }
+    if (!event || event.seq !== seq || typeof event.hash !== 'string' || eventHash(event) !== event.hash) {
+      bad += 1;
+      add(`event ${seq}`, false, 'the event it rests on is not there, or does not hash to its hash');
+      continue;
+    }
+    const verdict = checkEventProof(text, { seq, hash: event.hash }, cp);
+    if (!verdict.ok) {
+      bad += 1;
+      add(`event ${seq}`, false, verdict.reason);
+    }
+  }
+  for (const seq of given.keys())
+    if (!files.has(`proofs/seq-${seq}.tlog-proof`)) {
+      bad += 1;
+      add(`event ${seq}`, false, 'no inclusion proof');
+    }
+  if (bad === 0)
+    add(
+      'events and proofs',
+      true,
+      `${proofs.length} events the report rests on hash right and are in the signed tree`,
+    );
+}
 
 /** The payload's events by entity, as the derivation asks for them. */
 class PayloadSource implements RecordSource {
