@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS, LABEL_FORMATS, type LabelFormat } from '../../src/modules/labels/labels.formats';
 import { type PlanOp, planItemLabel } from '../../src/modules/labels/labels.layout';
+import { textWidth } from '../../src/modules/labels/text-bitmap';
+import { fitLine } from '../../src/modules/labels/text-fit';
 import { makeTestApp } from '../helpers/app';
 import { makeCase } from '../helpers/factories';
 import { makeItem, makeSeizure } from '../items/fixtures';
@@ -142,6 +144,34 @@ describe('long values', () => {
       }
     });
   }
+});
+
+describe('4x6: a long make wraps between words', () => {
+  it('"Кентауский трансформаторный завод" shows whole, no word broken', () => {
+    const make = 'Кентауский трансформаторный завод';
+    const plan = planItemLabel(FORMATS['4x6'], {
+      evidenceNo: 'EV2600000014',
+      printed: 'EV-26-0000001-4',
+      caseNumber: '2026-001',
+      site: 'Қуат-Әлем Екібастұз',
+      seizedOn: '2026-03-14',
+      category: 'transformer',
+      make,
+      model: 'ТМГ-1000/10-У1',
+      serialNumber: 'KTZ-2019-004512',
+      sealNo: 'KZ-EKB-2026-00451237-A',
+      quantity: 1,
+      unit: 'pcs',
+    });
+    const lines = plan.ops.flatMap((o) =>
+      o.op === 'text' && o.font === 'bold'
+        ? [fitLine((t, size) => textWidth(o.font, t, size), o.text, { ...o, width: o.w, height: o.h }).text]
+        : [],
+    );
+    const i = lines.indexOf('Кентауский');
+    expect(i, lines.join(' | ')).toBeGreaterThan(-1);
+    expect(lines.slice(i, i + 3).join(' ')).toBe(make);
+  });
 });
 
 describe(`a rig with long values on every format${skip ? ` (${skip})` : ''}`, () => {

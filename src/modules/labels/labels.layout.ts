@@ -285,6 +285,11 @@ const boldWidth: Measure = (t, size) => textWidth('bold', t, size);
 function valueLines(value: string, widths: (line: number) => number, size: number) {
   for (const k of value.includes(' ') ? [1, 0.9, 0.82] : [1, 0.9, 0.82, 0.72])
     if (boldWidth(value, size * k) <= widths(0)) return { lines: [value], size: size * k };
+  // Wrapped between words, a little smaller if need be, before a word is broken.
+  for (const k of [1, 0.9, 0.82]) {
+    const lines = wrapText(boldWidth, value, widths, size * k, 3, false);
+    if (lines) return { lines, size: size * k };
+  }
   const lines = wrapText(boldWidth, value, widths, size, 3);
   return lines ? { lines, size } : null;
 }

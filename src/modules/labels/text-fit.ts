@@ -98,6 +98,8 @@ export function wrapText(
   widths: number | ((line: number) => number),
   size: number,
   maxLines: number,
+  /** false: a word wider than its line makes it null instead of being broken. */
+  breakWords = true,
 ): string[] | null {
   const widthOf = typeof widths === 'number' ? () => widths : widths;
   let width = widthOf(0);
@@ -122,6 +124,7 @@ export function wrapText(
     }
     if (line) push(line);
     line = '';
+    if (!breakWords && !fits(word)) return null;
     // A word broken between characters is broken into even pieces, not a full line and a stub.
     const pieces = Math.ceil(measure(word, size) / width);
     const even = Math.ceil(word.length / pieces);
