@@ -119,6 +119,17 @@ describe('GET /cases/:caseId/report.pdf', () => {
     expect(byCategory.payload.items.map((i) => i.evidenceNo)).toEqual([rich.evidenceNo]);
     const byStatus = opened((await caseReport(t, caseId, '?status=registered')).body);
     expect(byStatus.payload.items).toHaveLength(2);
+    // A filtered report says so, in its title block and its summary; the whole case says that too.
+    expect(byStatus.text).toContain(squash('Items in this report 2 of 3 items of the case'));
+    expect(byStatus.text).toContain(squash('Only items with status registered'));
+    expect(byStatus.text).toContain(squash('Summary of the selected items only: with status registered'));
+    expect(bySeizure.text).toContain(
+      squash(`Only items of the seizure at ТОО «Сарыарқа Майнинг» (${second.id})`),
+    );
+    expect(byCategory.text).toContain(squash('Only items of category asic miner'));
+    const whole = opened((await caseReport(t, caseId)).body);
+    expect(whole.text).toContain(squash('The whole case: every item, no filter'));
+    expect(whole.text).toContain(squash('Summary of the whole case'));
     const summary = opened((await caseReport(t, caseId, '?format=summary')).body);
     expect(summary.payload.items).toEqual([]);
     expect(summary.text).not.toContain(squash('Items and their custody history'));

@@ -191,8 +191,20 @@ class PayloadSink {
   }
 }
 
-async function drawSummary(w: ReportWriter, s: CaseSummaryFacts) {
-  w.heading('Summary', 12);
+/** The report's filters in words ("with status destroyed, of seizure …"), or null for the whole case. */
+function selectionWords(req: CaseReportRequest, seizures: readonly { id: string; farmName: string }[]) {
+  const parts: string[] = [];
+  if (req.status !== undefined) parts.push(`with status ${words(req.status)}`);
+  if (req.category !== undefined) parts.push(`of category ${words(req.category)}`);
+  if (req.seizureId !== undefined) {
+    const site = seizures.find((s) => s.id === req.seizureId)?.farmName;
+    parts.push(`of the seizure at ${site ?? req.seizureId} (${req.seizureId})`);
+  }
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
+async function drawSummary(w: ReportWriter, s: CaseSummaryFacts, selection: string | null) {
+  w.heading(selection ? `Summary of the selected items only: ${selection}` : 'Summary of the whole case', 12);
   w.fields(s.totals, 160);
   const table = (
     title: string,
@@ -285,6 +297,13 @@ export async function streamCaseReport(
       category: req.category,
       status: req.status,
     };
+    const selection = selectionWords(req, seizures);
+    const caseTotal = (
+      prepared(snap.db, 'SELECT count(*) AS n FROM items WHERE case_id = ? AND registered_seq <= ?').get(
+        req.caseId,
+        cp.treeSize,
+      ) as { n: number }
+    ).n;
     const { facts, itemCount } = caseSummaryFacts(snap.db, filter, seizures, names, new Date(cp.signedAt));
     const parameters: Record<string, unknown> = { caseId: req.caseId, format: req.format };
     for (const k of ['seizureId', 'category', 'status', 'checkpoint'] as const)
@@ -307,8 +326,9 @@ export async function streamCaseReport(
           ...caseFacts(kase).fields,
           [
             'Items in this report',
-            `${printNumber(itemCount)}${req.format === 'summary' ? ' (summary only)' : ''}`,
+            `${printNumber(itemCount)}${selection ? ` of ${printNumber(caseTotal)} items of the case` : ''}${req.format === 'summary' ? ' (summary only)' : ''}`,
           ],
+          ['Selection', selection ? `Only items ${selection}` : 'The whole case: every item, no filter'],
         ],
       },
       summary: facts,
@@ -337,7 +357,7 @@ export async function streamCaseReport(
         );
         w.heading('Case', 11);
         w.fields(head.case.fields, 130);
-        await drawSummary(w, facts);
+        await drawSummary(w, facts, selection);
         if (req.format === 'full') {
           w.heading('Items and their custody history, in order of registration', 12);
           if (itemCount === 0) w.paragraph('No items in this case match the report’s filters.', { size: 9 });
