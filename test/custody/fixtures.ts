@@ -1,3 +1,4 @@
+import { ledgerType } from '../../src/modules/custody/state-machine';
 import { registerItem } from '../../src/modules/items/items.service';
 import { recordSeizure } from '../../src/modules/seizures/seizures.service';
 import type { Role } from '../../src/modules/users/roles';
@@ -109,3 +110,21 @@ export async function record(
 
 /** A due time a week after now. */
 export const nextWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+/**
+ * Stands in for the disposal workflow (another module): the item's destruction, appended through
+ * the ledger (disposal_authorised, then destroyed), by the supervisor.
+ */
+export function destroyThroughLedger(t: TestApp, evidenceNo: string): void {
+  t.app.locals.ctx.ledger.writeNow((tx) => {
+    for (const type of ['disposal_authorised', 'destroyed'] as const) {
+      tx.append({
+        type: ledgerType(type),
+        entityType: 'item',
+        entityId: evidenceNo,
+        actor: t.userIds.supervisor,
+        data: {},
+      });
+    }
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
-import { ledgerType } from '../../src/modules/custody/state-machine';
+import { destroyThroughLedger } from '../custody/fixtures';
 import { auth, makeTestApp } from '../helpers/app';
 import { makeCase } from '../helpers/factories';
 import { expectProblem } from '../helpers/problem';
@@ -19,21 +19,6 @@ function lastEvent() {
     data: string;
   };
   return { ...row, data: JSON.parse(row.data) as Record<string, unknown> };
-}
-
-/** Stands in for the disposal workflow (another module): the item's destruction, through the ledger. */
-function destroy(evidenceNo: string) {
-  t.app.locals.ctx.ledger.writeNow((tx) => {
-    for (const type of ['disposal_authorised', 'destroyed'] as const) {
-      tx.append({
-        type: ledgerType(type),
-        entityType: 'item',
-        entityId: evidenceNo,
-        actor: t.userIds.supervisor,
-        data: {},
-      });
-    }
-  });
 }
 
 async function receive(evidenceNo: string, locationCode: string) {
@@ -186,7 +171,7 @@ describe('refusals write nothing', () => {
     const kept = await makeItem(t, { caseId: c.id, seizureId: s.id });
     const wh = await makeLocation(t, 'warehouse', `WH ${Math.random()}`);
     await receive(gone.evidenceNo, wh.code);
-    destroy(gone.evidenceNo);
+    destroyThroughLedger(t, gone.evidenceNo);
     const body = await refused(
       { items: `${gone.evidenceNo},${kept.evidenceNo}` },
       409,

@@ -228,16 +228,21 @@ describe('a disposed item’s report', () => {
       .parse(pdfOrProblem);
     expect(cert.status).toBe(200);
     const certPath = pdfFile(cert.body as Buffer);
-    const rc = await verifyReport(certPath, t.signer.publicKeyPem);
-    expect(failures(rc)).toEqual([]);
-    expect(rc.checks.find((c) => c.check === 'events and proofs')?.detail).toMatch(
-      /^[1-9]\d* events the report rests on/,
-    );
-    const pc = python(certPath, '--public-key', keyFile);
-    expect(pc.out).toMatch(/ok {3}events and proofs: [1-9]\d* events the report rests on/);
-    expect(pc.code).toBe(0);
+    await expectBothVerifyTheirEvents(certPath);
   });
 });
+
+/** A certificate or an audit report: both verifiers accept it, having proven the events it rests on. */
+async function expectBothVerifyTheirEvents(path: string): Promise<void> {
+  const r = await verifyReport(path, t.signer.publicKeyPem);
+  expect(failures(r)).toEqual([]);
+  expect(r.checks.find((c) => c.check === 'events and proofs')?.detail).toMatch(
+    /^[1-9]\d* events the report rests on/,
+  );
+  const py = python(path, '--public-key', keyFile);
+  expect(py.out).toMatch(/ok {3}events and proofs: [1-9]\d* events the report rests on/);
+  expect(py.code).toBe(0);
+}
 
 describe('an audit report', () => {
   it('both verifiers check the audit events it rests on, each proven', async () => {
@@ -250,14 +255,7 @@ describe('an audit report', () => {
     const res = await getPdf(t, `/api/v1/audits/${audit.id}/report.pdf`);
     expect(res.status).toBe(200);
     const path = pdfFile(res.body as Buffer);
-    const r = await verifyReport(path, t.signer.publicKeyPem);
-    expect(failures(r)).toEqual([]);
-    expect(r.checks.find((c) => c.check === 'events and proofs')?.detail).toMatch(
-      /^[1-9]\d* events the report rests on/,
-    );
-    const py = python(path, '--public-key', keyFile);
-    expect(py.out).toMatch(/ok {3}events and proofs: [1-9]\d* events the report rests on/);
-    expect(py.code).toBe(0);
+    await expectBothVerifyTheirEvents(path);
   });
 
   it('a report of a kind the verifiers do not know fails by name, without a traceback', async () => {

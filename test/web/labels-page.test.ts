@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
-import { ledgerType } from '../../src/modules/custody/state-machine';
 import { printedEvidenceNo } from '../../src/modules/labels/labels.select';
+import { destroyThroughLedger } from '../custody/fixtures';
 import { auth, makeTestApp } from '../helpers/app';
 import { makeCaseWithSeizure, makeItem } from '../items/fixtures';
 import { type Agent, csrfOf, givePasswords, signIn } from './helpers';
@@ -11,20 +11,6 @@ let where = { caseId: '', seizureId: '' };
 const evs: string[] = [];
 let gone = '';
 let clerk: Agent;
-
-/** Stands in for the disposal workflow (another module): the item's destruction, through the ledger. */
-function destroy(evidenceNo: string) {
-  t.app.locals.ctx.ledger.writeNow((tx) => {
-    for (const type of ['disposal_authorised', 'destroyed'] as const)
-      tx.append({
-        type: ledgerType(type),
-        entityType: 'item',
-        entityId: evidenceNo,
-        actor: t.userIds.supervisor,
-        data: {},
-      });
-  });
-}
 
 beforeAll(async () => {
   await givePasswords(t, ['clerk']);
@@ -39,7 +25,7 @@ beforeAll(async () => {
     .post(`/api/v1/items/${gone}/events`)
     .set(auth(t.tokens.clerk))
     .send({ type: 'received', locationCode: wh.body.code });
-  destroy(gone);
+  destroyThroughLedger(t, gone);
   clerk = (await signIn(t, 'clerk1')).agent;
 });
 
