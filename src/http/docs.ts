@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import express, { type Router } from 'express';
@@ -23,6 +24,13 @@ export function docsRouter(): Router {
   router.get('/init.js', (_req, res) => {
     res.type('application/javascript').send(INIT);
   });
-  router.use('/assets', express.static(dist, { index: false, maxAge: '1d' }));
+  // One GET route per file of the package (read once), so that the 405/OPTIONS handlers, which read
+  // the app's routes, know each asset and its methods; a name that is not a file stays 404.
+  const files = readdirSync(dist, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${entry.name.replace(/[(){}*:?+!\\]/g, '\\$&')}`);
+  const assets = express.Router();
+  assets.get(files, express.static(dist, { index: false, maxAge: '1d' }));
+  router.use('/assets', assets);
   return router;
 }

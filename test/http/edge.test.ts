@@ -123,6 +123,31 @@ describe('methods a path does not answer', () => {
     expect(t.head()).toBe(before);
   });
 
+  it('answers the Swagger UI files under /docs/assets like every other path: 405 + Allow, HEAD, OPTIONS', async () => {
+    for (const path of ['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js']) {
+      for (const method of ['delete', 'put', 'patch', 'post'] as const) {
+        const res = await t.http[method](path);
+        expectProblem(res, 405, 'method_not_allowed');
+        expect(res.headers.allow, `${method} ${path}`).toBe('GET, HEAD, OPTIONS');
+      }
+      const options = await t.http.options(path);
+      expect(options.status, path).toBe(204);
+      expect(options.headers.allow, path).toBe('GET, HEAD, OPTIONS');
+      const get = await t.http.get(path);
+      const head = await t.http.head(path);
+      expect(head.status, path).toBe(200);
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+      expect(head.headers['content-length'], path).toBe(get.headers['content-length']);
+      expect(head.text ?? '', path).toBe('');
+    }
+    // A name that is not one of the package's files is not a path the app serves.
+    for (const path of ['/docs/assets/nowhere.js', '/docs/assets/', '/docs/assets/a/b.css']) {
+      expectProblem(await t.http.get(path), 404, 'route_not_found');
+      expectProblem(await t.http.delete(path), 404, 'route_not_found');
+      expectProblem(await t.http.options(path), 404, 'route_not_found');
+    }
+  });
+
   it('answers OPTIONS with 204 and Allow, and an unknown path stays 404', async () => {
     const options = await t.http.options('/api/v1/users/x/tokens').set(auth(t.tokens.admin));
     expect(options.status).toBe(204);
