@@ -50,7 +50,7 @@ async function underLoad<S extends BenchServer>(
 /**
  * The append path through HTTP: a bare Express echo is the ceiling; one durable transaction per
  * request and bare group commit show what batching buys. The real thing is the service as a
- * deployment runs it (src/server.ts, its logger at the default LOG_LEVEL=info, bearer tokens):
+ * deployment runs it (built, dist/server.js, its logger at the default LOG_LEVEL=info, bearer tokens):
  * custody `note` events posted on one item — the warehouse's real load — and POST /cases; the
  * same note run at LOG_LEVEL=silent shows what the request log costs.
  */

@@ -148,7 +148,7 @@ function rssCourse(samples: number[]): string {
 
 /**
  * The ceiling, and GET /labels/items.pdf (4x2) for `small` and `large` labels from the service run
- * as a deployment runs it (`node --import tsx src/server.ts`, LOG_LEVEL=info, a clerk's bearer
+ * as a deployment runs it (built, then `node dist/server.js`, LOG_LEVEL=info, a clerk's bearer
  * token; its memory read from /proc). Both sides are warmed first (the ceiling by a short run, the
  * service by one small print job), and the ceiling is measured before and after each of our
  * requests: each ratio is to the mean of the two around it, so load that comes and goes on a

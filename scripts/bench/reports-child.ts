@@ -1,6 +1,6 @@
 /**
  * The reports stage's processes, each alone so its peak RSS is its own (the service itself runs as
- * deployed, src/server.ts; see reports.ts):
+ * deployed, dist/server.js; see reports.ts):
  *   reports-child.ts build <db> <key> <items>   the demo data set of <items> items, and a token of
  *                                                its prosecutor; prints { items, events, token,
  *                                                caseId, caseItems } (the largest case)

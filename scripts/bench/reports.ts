@@ -4,12 +4,11 @@ import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deployedService } from './deployed';
 import { spawnTs } from './load';
 import type { Metric } from './report';
 
 const CHILD = fileURLToPath(new URL('./reports-child.ts', import.meta.url));
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 async function child<T>(args: string[]): Promise<T> {
   const c = spawnTs(CHILD, args);
@@ -30,7 +29,7 @@ function rssOf(pid: number): { now: number; peak: number } {
 }
 
 /**
- * The service as a deployment runs it: `node --import tsx src/server.ts` (what `npm start` execs),
+ * The service as a deployment runs it: built, then `node dist/server.js` (what `npm start` execs),
  * configured only by the environment a deployment sets, default logging (LOG_LEVEL unset: info, to
  * a file as a log collector would take it), real bearer-token auth.
  */
@@ -38,8 +37,9 @@ async function startService(dir: string, db: string, key: string) {
   const log = join(dir, 'reports-service.log');
   const fd = openSync(log, 'w');
   const { LOG_LEVEL: _unset, ...env } = process.env;
-  const service: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
+  const deployed = deployedService();
+  const service: ChildProcess = spawn(deployed.command, deployed.args, {
+    cwd: deployed.cwd,
     env: { ...env, CUSTODY_DB: db, CUSTODY_KEY: key, HOST: '127.0.0.1', PORT: '0' },
     stdio: ['ignore', fd, 'inherit'],
   });
@@ -139,7 +139,7 @@ export async function reportsBench(o: {
   try {
     idle = rssOf(service.pid).now;
     o.say(
-      `reports: the largest case’s report.pdf (${caseItems.toLocaleString('en-US')} items) from src/server.ts`,
+      `reports: the largest case’s report.pdf (${caseItems.toLocaleString('en-US')} items) from dist/server.js`,
     );
     load.push(loadavg()[0]!);
     ours = await fetchReport(service.port, `/api/v1/cases/${caseId}/report.pdf`, token);
@@ -176,7 +176,7 @@ export async function reportsBench(o: {
       ceiling: 'bare pdfkit table pages',
       goal: '≥ 0.8×, first byte < 1 s, peak RSS < 300 MB',
       peakRssMb: rss.peak,
-      detail: `${caseItems.toLocaleString('en-US')} items, ${ours.pages} pages (${(ours.bytes / 1e6).toFixed(1)} MB) in ${(ours.ms / 1000).toFixed(1)} s from src/server.ts (default logging, bearer token), first byte ${ours.firstByteMs.toFixed(0)} ms, first page ${ours.firstPageMs.toFixed(0)} ms (one pass; fingerprint and page count sent as trailers), service peak RSS ${rss.peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB); load average ${load.map((l) => l.toFixed(1)).join(' → ')}; ${(pagesPerSec / glyphs.pagesPerSec).toFixed(2)}× the same bare pages with their text drawn glyph by glyph as the reports draw it (${glyphs.pagesPerSec.toFixed(0)} pages/s; the ceiling pays pdfkit's shaping)`,
+      detail: `${caseItems.toLocaleString('en-US')} items, ${ours.pages} pages (${(ours.bytes / 1e6).toFixed(1)} MB) in ${(ours.ms / 1000).toFixed(1)} s from dist/server.js (default logging, bearer token), first byte ${ours.firstByteMs.toFixed(0)} ms, first page ${ours.firstPageMs.toFixed(0)} ms (one pass; fingerprint and page count sent as trailers), service peak RSS ${rss.peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB); load average ${load.map((l) => l.toFixed(1)).join(' → ')}; ${(pagesPerSec / glyphs.pagesPerSec).toFixed(2)}× the same bare pages with their text drawn glyph by glyph as the reports draw it (${glyphs.pagesPerSec.toFixed(0)} pages/s; the ceiling pays pdfkit's shaping)`,
     },
   ];
 }

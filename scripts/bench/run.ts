@@ -76,7 +76,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   try {
     if (stages.has('http')) {
       say(
-        `HTTP: echo, durable tx per request, group commit, then the service (src/server.ts, its logger, tokens): note POSTs at LOG_LEVEL=info and silent, POST /cases — ${sizes.connections} connections, ${sizes.httpSeconds} s each`,
+        `HTTP: echo, durable tx per request, group commit, then the service (dist/server.js, its logger, tokens): note POSTs at LOG_LEVEL=info and silent, POST /cases — ${sizes.connections} connections, ${sizes.httpSeconds} s each`,
       );
       metrics.push(
         ...(await httpBench({ dir, connections: sizes.connections, durationSec: sizes.httpSeconds })),

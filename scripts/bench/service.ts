@@ -2,15 +2,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { deployedService } from './deployed';
 import { api, BENCH_SEIZURE, benchCase } from './items';
 import type { BenchServer } from './load';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = join(ROOT, 'src', 'server.ts');
-
 /**
- * The service as a deployment runs it: `node --import tsx src/server.ts` (what `npm start` execs),
+ * The service as a deployment runs it: built, then `node dist/server.js` (what `npm start` execs),
  * configured only by the environment a deployment sets, its own logger at the level given (`info`
  * is the default) writing JSON lines to stdout — here a file, as a log collector would take them —
  * and real bearer-token auth. Nothing is switched off for the bench.
@@ -67,8 +64,9 @@ export async function startService(dir: string, logLevel: 'info' | 'silent'): Pr
   const port = await freePort();
   const logFile = join(dir, `service-${logLevel}-${port}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
+  const deployed = deployedService();
+  const child = spawn(deployed.command, deployed.args, {
+    cwd: deployed.cwd,
     env: {
       ...process.env,
       CUSTODY_DB: join(dir, 'custody.db'),

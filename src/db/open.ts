@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fromRoot } from '../lib/paths';
 import * as schema from './schema';
 
 export type Sqlite = Database.Database;
@@ -16,7 +16,7 @@ export interface Db {
   path: string;
 }
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export const MIGRATIONS_DIR = fromRoot('drizzle');
 
 /**
  * Opens (creating if needed) the SQLite file with the pragmas the ledger relies on:

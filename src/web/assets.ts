@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RequestHandler } from 'express';
+import { fromRoot } from '../lib/paths';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+/** src/web in the project (also when the service runs bundled from dist/). */
+const HERE = fromRoot('src', 'web');
 const require = createRequire(import.meta.url);
 
 /** The client bundles: one entry per page that needs script, sharing chunks. */

@@ -15,12 +15,13 @@ export function custodyEnv(dbPath: string, keyPath: string, extra: Record<string
 
 /** Runs the real CLI (`node --import tsx src/cli.ts …`) to completion. */
 export function custody(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Exit> {
+  return runNode(['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], env);
+}
+
+/** Runs `node …args` in the project's root to completion, collecting its output. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -1,78 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedArgs } from '../../scripts/bench/deployed';
 import { ROOT } from '../cli/python';
 import { custody, custodyEnv } from '../cli/spawn';
 import { tempDir } from '../helpers/app';
+import { alive, type Started, startService } from './serve';
 
 /**
- * SIGTERM/SIGINT stop the service cleanly however it was started: `npm start` (npm, then the
- * server) and tsx's own command. Each run writes while the signal arrives, then checks that the
- * server process is gone, its port is free, every acknowledged write is in the ledger, a last
- * checkpoint was signed at the head, and `custody verify` passes.
+ * SIGTERM/SIGINT stop the service cleanly however it is started: `npm start` (npm, which builds and
+ * then execs the built server) and the systemd unit's `node dist/server.js` after `npm run build`.
+ * Each run writes while the signal arrives, then checks that the server process is gone, its port
+ * is free, every acknowledged write is in the ledger, a last checkpoint was signed at the head, and
+ * `custody verify` passes.
  */
-
-const running = new Set<ChildProcess>();
-const serverPids = new Set<number>();
-afterAll(() => {
-  // A failed run must not leave a server behind: npm's child too, not only npm.
-  for (const child of running) child.kill('SIGKILL');
-  for (const pid of serverPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-});
-
-interface Started {
-  child: ChildProcess;
-  base: string;
-  port: number;
-  token: string;
-  serverPid: number;
-  output: () => string;
-}
-
-async function start(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  let out = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  return new Promise<Started>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start: ${out}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const url = /Custody Ledger: http:\/\/127\.0\.0\.1:(\d+)\/api\/v1\/health/.exec(out);
-      const token = /^\s+(cdy_\S+)$/m.exec(out);
-      const pid = /"pid":(\d+).*"msg":"Custody Ledger listening/.exec(out);
-      if (url && token && pid) {
-        clearTimeout(timer);
-        const port = Number(url[1]);
-        serverPids.add(Number(pid[1]));
-        resolve({
-          child,
-          port,
-          base: `http://127.0.0.1:${port}/api/v1`,
-          token: token[1]!,
-          serverPid: Number(pid[1]),
-          output: () => out,
-        });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited (${code}) before listening: ${out}`)));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -124,24 +68,35 @@ async function writeUntilGone(s: Started, onFirstAck: () => void): Promise<strin
   return acked;
 }
 
+/** The server process's command line (Linux /proc), to check that what runs is the built JavaScript. */
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((a) => a !== '');
+}
+
 describe('stopping the service', () => {
+  beforeAll(() => {
+    // `npm run build`, as a deployment does before its first start (npm start builds by itself).
+    const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+  });
+
   it.each([
     { name: 'npm start', cmd: 'npm', args: ['start'], signal: 'SIGTERM' },
-    // The systemd unit's command. (The tsx CLI relays a signal with a 30 ms deadline and then
-    // SIGKILLs its child: a busy server is cut before it signs its last checkpoint — docs/operations.md.)
-    {
-      name: 'node --import tsx src/server.ts',
-      cmd: process.execPath,
-      args: ['--import', 'tsx', 'src/server.ts'],
-      signal: 'SIGINT',
-    },
+    // The systemd unit's command (docs/operations.md): node itself receives systemd's signal.
+    { name: 'node dist/server.js', cmd: process.execPath, args: deployedArgs(), signal: 'SIGINT' },
   ] as const)(
     '$name, then $signal: the server exits, the port is free, the ledger verifies',
     async ({ cmd, args, signal }) => {
       const dir = tempDir();
       const dbPath = join(dir, 'custody.db');
       const env = custodyEnv(dbPath, join(dir, 'checkpoint.key'), { PORT: '0', LOG_LEVEL: 'info' });
-      const s = await start(cmd, [...args], env);
+      const s = await startService(cmd, [...args], env);
+      // Whichever way it was started, the process listening is node running the build, not tsx.
+      const argv = commandLine(s.serverPid);
+      expect(argv.slice(1), argv.join(' ')).toEqual(deployedArgs());
+      expect(deployedArgs().at(-1)).toBe('dist/server.js');
       const acked = await writeUntilGone(s, () => s.child.kill(signal));
 
       await until('the server process has exited', () => !alive(s.serverPid)).catch((e: Error) => {

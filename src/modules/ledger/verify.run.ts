@@ -4,6 +4,15 @@ import { type VerifyResult, verifyLedger } from '../../ledger/verify';
 import { ledgerChecks } from '../checks';
 import { projectors } from '../projectors';
 
+/**
+ * The worker's entry point. Built (`npm run build`), this module is part of dist/server.js and the
+ * worker is the plain-JavaScript dist/verify.worker.js beside it; run from source (tests, the CLI
+ * through tsx) it is verify.worker.mjs, which loads verify.worker.ts through tsx.
+ */
+const WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./verify.worker.mjs', import.meta.url)
+  : new URL('./verify.worker.js', import.meta.url);
+
 const running = new WeakMap<Db, Map<boolean, Promise<VerifyResult>>>();
 
 /**
@@ -22,7 +31,7 @@ export function verifyOffThread(db: Db, full: boolean): Promise<VerifyResult> {
   const inFlight = byMode.get(full);
   if (inFlight) return inFlight;
   const started = new Promise<VerifyResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./verify.worker.mjs', import.meta.url), {
+    const worker = new Worker(WORKER, {
       workerData: { dbPath: db.path, full },
     });
     worker.once('message', (m: { ok: true; result: VerifyResult } | { ok: false; error: string }) =>
