@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEvidenceNo } from '../../src/lib/codes';
+import { formatEvidenceNo, formatLocationCode } from '../../src/lib/codes';
 import { destroyThroughLedger } from '../custody/fixtures';
 import { auth, makeTestApp } from '../helpers/app';
 import { makeCase } from '../helpers/factories';
@@ -239,7 +239,7 @@ describe('refusals write nothing', () => {
       [11, 'invalid_check_digit'],
       [1501, 'invalid_evidence_number'],
     ]);
-    expect(res.body.detail).toContain('1 with a wrong check digit and 1 not evidence numbers');
+    expect(res.body.detail).toContain('1 with a wrong check digit and 1 not an evidence number');
     expect(t.head()).toBe(before);
   });
 
@@ -264,6 +264,61 @@ describe('refusals write nothing', () => {
       expect(t.head()).toBe(before);
       if (code === 'unknown_label_format') expect(res.body.formats).toHaveLength(7);
     }
+  });
+
+  it('location labels: every mistyped or unregistered code in codes= is named, in one problem', async () => {
+    const wh = await makeLocation(t, 'warehouse', `Codes WH ${Math.random()}`);
+    const room = await makeLocation(t, 'room', 'Room 1', wh.code);
+    const ghost = formatLocationCode(9_999_001);
+    const ghost2 = formatLocationCode(9_999_002);
+    const wrongDigit = `${wh.code.slice(0, 9)}${(Number(wh.code[9]) + 1) % 10}`;
+    const get = (codes: string) =>
+      t.http.get('/api/v1/labels/locations.pdf').query({ codes }).set(auth(t.tokens.clerk));
+    const before = t.head();
+
+    // Mistyped, malformed and unregistered together: the first mistyped one's code, all listed.
+    const mixed = await get(
+      `${wh.code},${ghost.printed},${wrongDigit},shelf-9,${room.printed},${ghost2.compact}`,
+    );
+    expectProblem(mixed, 400, 'invalid_check_digit');
+    expect(mixed.body.total).toBe(4);
+    expect(
+      mixed.body.errors.map((e: { position: number; value: string; code: string }) => [
+        e.position,
+        e.value,
+        e.code,
+      ]),
+    ).toEqual([
+      [2, ghost.compact, 'location_not_found'],
+      [3, wrongDigit, 'invalid_check_digit'],
+      [4, 'shelf-9', 'invalid_location_code'],
+      [6, ghost2.compact, 'location_not_found'],
+    ]);
+    expect(mixed.body.unknown).toEqual([ghost.compact, ghost2.compact]);
+    expect(mixed.body.detail).toBe(
+      `4 of the 6 location codes listed are mistyped or not registered (1 with a wrong check digit, 1 not a location code and 2 not registered; first: no. 2 "${ghost.compact}"); nothing was printed — correct them and send the list again`,
+    );
+
+    // Only unregistered ones: 404, each named.
+    const unknown = await get(`${ghost.compact} ${wh.code} ${ghost2.printed.toLowerCase()}`);
+    expectProblem(unknown, 404, 'location_not_found');
+    expect(unknown.body.unknown).toEqual([ghost.compact, ghost2.compact]);
+    expect(unknown.body.detail).toMatch(/^2 of the 3 location codes listed are not registered/);
+
+    // One bad code among several: where it is in the list.
+    const one = await get(`${wh.code},${ghost.compact}`);
+    expectProblem(one, 404, 'location_not_found');
+    expect(one.body.detail).toBe(
+      `no location "${ghost.compact}" (no. 2 of the 2 listed); nothing was printed`,
+    );
+    expectProblem(await get(','), 400, 'empty_selection');
+    expect(t.head()).toBe(before);
+
+    // The good ones print, each once, in the list's order.
+    const ok = await get(`${room.printed},${wh.code},${room.code}`);
+    expect(ok.status).toBe(200);
+    expect(t.head()).toBe(before + 1);
+    expect(lastEvent().data.locations).toEqual([room.code, wh.code]);
   });
 
   it('a job whose print event cannot be recorded sends no labels', async () => {

@@ -1,5 +1,7 @@
 import bwipjs from 'bwip-js/node';
 import type { Request, Response } from 'express';
+import type { AppContext } from '../../context';
+import type { AuthUser } from '../../http/auth';
 import { defineRoute } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
@@ -26,6 +28,7 @@ import {
   prepareItemJob,
   recordItemPrintJob,
   recordLocationPrintJob,
+  recordPrintCut,
   skippedHeader,
 } from './labels.service';
 import { streamZpl } from './labels.zpl';
@@ -70,24 +73,38 @@ function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
   if (skipped) res.setHeader('X-Labels-Skipped', skipped);
 }
 
+/** A job as its cut record needs it: its event, its labels, its copies, whether it prints items. */
+interface SentJob {
+  event: LedgerEvent;
+  labels: number;
+  copies: number;
+  items: boolean;
+}
+
 /**
- * A job whose client went away mid-stream stops drawing; the log says how far it got (its print
- * event stays: the job was asked for and acknowledged).
+ * A job whose client went away mid-stream stops drawing, and the ledger says how far it got: a
+ * `labels_print_cut` event on the job (its `labels_printed` event stays: the job was asked for and
+ * acknowledged), so no print record claims labels that were never sent. The log says so too.
  */
-function logCut(req: Request, jobId: string, labels: number, result: StreamResult): void {
+async function endJob(app: AppContext, req: Request, user: AuthUser, job: SentJob, result: StreamResult) {
   if (result.finished) return;
+  const jobId = job.event.entityId;
   req.log?.info(
-    { reqId: req.id, jobId, labels, drawn: result.drawn },
+    { reqId: req.id, jobId, labels: job.labels, drawn: result.drawn },
     'labels: the client went away; stopped drawing',
   );
+  try {
+    await app.ledger.write((tx) => recordPrintCut(tx, job, result.drawn, user.id));
+  } catch (err) {
+    // Nobody is waiting for an answer: the log is where a failed record can be seen.
+    req.log?.error({ reqId: req.id, jobId, err }, 'labels: the cut job could not be recorded');
+  }
 }
 
 async function sendItemLabelsPdf(
-  req: Request,
-  res: Response,
+  { app, req, res, user }: { app: AppContext; req: Request; res: Response; user: AuthUser },
   job: ItemJob,
   event: LedgerEvent,
-  now: Date,
   outline: boolean,
 ) {
   res.status(200);
@@ -95,13 +112,13 @@ async function sendItemLabelsPdf(
   res.setHeader('Content-Disposition', `inline; filename="labels-${job.format.id}-${event.entityId}.pdf"`);
   jobHeaders(res, job, event);
   res.flushHeaders();
-  const doc = newLabelDoc(`Evidence labels ${job.format.id} (${job.labels})`, now);
+  const doc = newLabelDoc(`Evidence labels ${job.format.id} (${job.labels})`, app.clock());
   const result = await streamItemLabelsPdf(new StreamSink(res), doc, job.format, job.resolved.pages(), {
     copies: job.copies,
     start: job.start,
     outline,
   });
-  logCut(req, event.entityId, job.labels, result);
+  await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
 }
 
 /** The one item a barcode or preview is for: 404 item_not_found, 409 if it is disposed of. */
@@ -170,10 +187,11 @@ export const labelRoutes = [
       headers: JOB_HEADERS,
     },
     errors: JOB_ERRORS,
-    handler: async ({ app, req, res, query, user }) => {
+    handler: async (ctx) => {
+      const { app, query, user } = ctx;
       const job = prepareItemJob(app.db, query);
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
-      await sendItemLabelsPdf(req, res, job, event, app.clock(), query.outline ?? false);
+      await sendItemLabelsPdf(ctx, job, event, query.outline ?? false);
     },
   }),
   defineRoute({
@@ -192,10 +210,11 @@ export const labelRoutes = [
       headers: JOB_HEADERS,
     },
     errors: [...JOB_ERRORS, 'payload_too_large'],
-    handler: async ({ app, req, res, body, user }) => {
+    handler: async (ctx) => {
+      const { app, body, user } = ctx;
       const job = prepareItemJob(app.db, body);
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
-      await sendItemLabelsPdf(req, res, job, event, app.clock(), body.outline);
+      await sendItemLabelsPdf(ctx, job, event, body.outline);
     },
   }),
   defineRoute({
@@ -232,7 +251,7 @@ printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_p
         (item) => planItemLabel(job.format, item, query.dpi),
         opt,
       );
-      logCut(req, event.entityId, job.labels, result);
+      await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
     },
   }),
   defineRoute({
@@ -284,7 +303,8 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
         opts,
         (d, loc, x, y) => drawPlan(d, planLocationLabel(format, loc), x, y),
       );
-      logCut(req, event.entityId, job.locations.length * job.copies, result);
+      const labels = job.locations.length * job.copies;
+      await endJob(app, req, user, { event, labels, copies: job.copies, items: false }, result);
     },
   }),
   barcodeRoute('svg'),

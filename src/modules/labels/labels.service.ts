@@ -177,3 +177,28 @@ export function recordLocationPrintJob(
   if (job.start !== 1) data.start = job.start;
   return tx.append({ type: 'labels_printed', entityType: 'label_job', entityId: newId('lbl'), actor, data });
 }
+
+/**
+ * A job whose client hung up mid-stream: a `labels_print_cut` event on the same job says how far it
+ * got, so the ledger claims no label that was never sent. `labelsSent` is an upper bound (the
+ * labels drawn and handed to the connection before the hang-up was noticed; some may have been
+ * lost in transit); an item job also gets `itemsSent`, the count of its first items whose every
+ * copy is within that bound: the items after them were never sent and count as unprinted again.
+ */
+export function recordPrintCut(
+  tx: Tx,
+  job: { event: LedgerEvent; labels: number; copies: number; items: boolean },
+  labelsSent: number,
+  actor: Actor,
+): LedgerEvent {
+  const sent = Math.min(labelsSent, job.labels);
+  const data: Record<string, unknown> = { jobSeq: job.event.seq, labels: job.labels, labelsSent: sent };
+  if (job.items) data.itemsSent = Math.floor(sent / job.copies);
+  return tx.append({
+    type: 'labels_print_cut',
+    entityType: 'label_job',
+    entityId: job.event.entityId,
+    actor,
+    data,
+  });
+}

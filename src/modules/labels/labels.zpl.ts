@@ -120,7 +120,11 @@ export function zplLabel(plan: LabelPlan, opt: ZplOptions): string {
   return parts.join('\n');
 }
 
-/** Streams one ZPL label per item (copies by ^PQ), a page of items at a time. */
+/**
+ * Streams one ZPL label per item (copies by ^PQ), a page of items at a time. `drawn` counts the
+ * labels (items × copies) handed to the connection: a page is built only while the client is there, and written
+ * whole (the sink flushes it before the next await).
+ */
 export async function streamZpl<T>(
   sink: StreamSink,
   pages: Iterable<T[]>,
@@ -129,12 +133,12 @@ export async function streamZpl<T>(
 ): Promise<StreamResult> {
   let drawn = 0;
   for (const page of pages) {
+    if (sink.aborted) return { finished: false, drawn };
     let chunk = '';
     for (const item of page) chunk += zplLabel(plan(item), opt);
-    drawn += page.length;
     sink.write(chunk);
+    drawn += page.length * opt.copies;
     await sink.pace();
-    if (sink.aborted) return { finished: false, drawn };
   }
   sink.end();
   return { finished: true, drawn };

@@ -3,6 +3,7 @@ import { prepared } from '../../db/statements';
 import { formatLocationCode } from '../../lib/codes';
 import { AppError } from '../../lib/errors';
 import { getLocation } from '../locations/locations.service';
+import { parseLocationCodes } from './labels.numbers';
 import type { LocationLabel } from './locations.layout';
 
 interface Row {
@@ -19,6 +20,16 @@ const toLabel = (r: Row): LocationLabel => ({
   path: r.path,
 });
 
+const SELECT = 'SELECT l.code, l.serial, l.kind, l.path FROM locations l';
+
+/** The locations of these codes, by code (those that exist). */
+function byCode(db: Db, codes: string[]): Map<string, Row> {
+  const rows = prepared(db, `${SELECT} WHERE l.code IN (SELECT value FROM json_each(?))`).all(
+    JSON.stringify(codes),
+  ) as Row[];
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
 /** The locations to label: a list of codes (each must exist), or a location and everything inside it. */
 export function resolveLocations(
   db: Db,
@@ -29,16 +40,9 @@ export function resolveLocations(
       errors: [{ in: 'query', path: 'under', message: 'only one selection at a time' }],
     });
   if (q.codes !== undefined) {
-    const seen = new Set<string>();
-    const out: LocationLabel[] = [];
-    for (const text of q.codes.split(/[\s,;]+/).filter((s) => s !== '')) {
-      const loc = getLocation(db, text);
-      if (seen.has(loc.code)) continue;
-      seen.add(loc.code);
-      out.push({ code: loc.code, printed: loc.printed, kind: loc.kind, path: loc.path });
-    }
-    if (out.length === 0) throw new AppError('empty_selection', 'codes= lists no location codes');
-    return out;
+    const texts = q.codes.split(/[\s,;]+/).filter((s) => s !== '');
+    if (texts.length === 0) throw new AppError('empty_selection', 'codes= lists no location codes');
+    return parseLocationCodes(texts, (codes) => byCode(db, codes)).map(toLabel);
   }
   if (q.under === undefined) throw new AppError('empty_selection', 'say what to print: codes= or under=');
   const root = getLocation(db, q.under);
@@ -46,7 +50,7 @@ export function resolveLocations(
     db,
     `WITH RECURSIVE sub(code) AS (SELECT ? UNION ALL
        SELECT l.code FROM locations l JOIN sub ON l.parent_code = sub.code)
-     SELECT l.code, l.serial, l.kind, l.path FROM locations l JOIN sub ON sub.code = l.code ORDER BY l.path`,
+     ${SELECT} JOIN sub ON sub.code = l.code ORDER BY l.path`,
   ).all(root.code) as Row[];
   return rows.map(toLabel);
 }
