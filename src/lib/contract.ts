@@ -15,8 +15,41 @@ export const BooleanQuery = z
   .transform((v) => v === 'true')
   .openapi({ type: 'boolean', description: 'true or false' });
 
+/**
+ * A whole number in a query string, in plain digits from `min` to `max`. Plain `z.coerce.number()`
+ * turns a missing or misspelt value into NaN ("expected number, received NaN") and quietly reads
+ * `1e3` or `0x10`; this says what is expected instead. The route's validation names the parameter.
+ */
+export function queryInteger(options: { min: number; max?: number; example: number; description: string }) {
+  const { min, example } = options;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const range = max === Number.MAX_SAFE_INTEGER ? `from ${min}` : `from ${min} to ${max}`;
+  const expected = `a whole number ${range} in digits, e.g. ${example}`;
+  return z
+    .string({
+      error: (issue) => (issue.input === undefined ? `is required: ${expected}` : `expected ${expected}`),
+    })
+    .transform((text, ctx) => {
+      const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
+      if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
+      const shown = JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
+      ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: text === '' ? `is empty: give ${expected}` : `${shown} is not ${expected}`,
+      });
+      return z.NEVER;
+    })
+    .openapi({ type: 'integer', minimum: min, maximum: max, example, description: options.description });
+}
+
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInteger({
+    min: 1,
+    max: 500,
+    example: 50,
+    description: 'Page size, 1–500 (default 50)',
+  }).default(50),
   cursor: z.string().max(500).optional(),
 });
 

@@ -3,6 +3,36 @@ import { AppError, type ErrorCode } from './errors';
 /** Clock skew tolerated between a client and the server before a time counts as "in the future". */
 export const FUTURE_SKEW_MS = 60_000;
 
+/** The deployment's time zone: Kazakhstan, one zone at UTC+5 since 1 March 2024 (the east was UTC+6). */
+export const LOCAL_OFFSET_MINUTES = 300;
+
+/**
+ * "Today" for a date a user enters (a valuation's asOf): the date in Kazakhstan time (UTC+5) — or the
+ * date of the event's occurredAt in the offset it is written with, when that is later (a device still
+ * on UTC+6 just after its midnight). occurredAt is never in the future, so that is a today too.
+ */
+export function todayFor(now: Date, occurredAt?: string): string {
+  const local = new Date(now.getTime() + LOCAL_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
+  const stated = occurredAt?.slice(0, 10);
+  return stated !== undefined && stated > local ? stated : local;
+}
+
+/** Refuses (400 as_of_in_future) a date after todayFor(now, occurredAt), naming today and its zone. */
+export function checkNotAfterToday(
+  date: string,
+  now: Date,
+  occurredAt: string | undefined,
+  field: string,
+): void {
+  const today = todayFor(now, occurredAt);
+  if (date <= today) return;
+  throw new AppError(
+    'as_of_in_future',
+    `${field} ${date} is after today, ${today}: today is the date in Kazakhstan time (UTC+5), or in the offset of occurredAt when that date is later`,
+    { field, today },
+  );
+}
+
 export function checkOccurredAt(occurredAt: string | undefined, now: Date): void {
   if (occurredAt === undefined) return;
   if (Date.parse(occurredAt) > now.getTime() + FUTURE_SKEW_MS) {

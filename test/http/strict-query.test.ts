@@ -59,6 +59,23 @@ describe('repeated and malformed parameters', () => {
     expect(res.body.parameter).toBe('limit');
   });
 
+  it('a limit that is not a whole number from 1 to 500 says so, never "received NaN"', async () => {
+    const expected = 'a whole number from 1 to 500 in digits, e.g. 50';
+    for (const [value, detail] of [
+      ['abc', `query limit: "abc" is not ${expected}`],
+      ['', `query limit: is empty: give ${expected}`],
+      ['1e2', `query limit: "1e2" is not ${expected}`],
+      ['-5', `query limit: "-5" is not ${expected}`],
+      ['501', `query limit: "501" is not ${expected}`],
+    ]) {
+      const res = await get(`/items?limit=${value}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.detail, value).toBe(detail);
+    }
+    expect((await get('/items?limit=500')).status).toBe(200);
+    expect((await get('/items')).status).toBe(200);
+  });
+
   it('refuses malformed percent-encoding in the query with 400 invalid_percent_encoding', async () => {
     for (const q of ['q=%zz', 'q=%E2%82', 'q=100%', '%ZZ=1']) {
       const res = await get(`/items?${q}`);

@@ -206,3 +206,83 @@ describe('GET /ledger/proofs/consistency', () => {
     expect(t.head()).toBe(head);
   });
 });
+
+describe('the proofs’ query parameters', () => {
+  const bad = ['', '-1', '0', '1.5', 'abc', '1e3', '0x10', ' 5', '12345678901234567890'];
+  const paths: [string, string, string][] = [
+    ['/ledger/proofs/inclusion', 'seq', ''],
+    ['/ledger/proofs/inclusion', 'treeSize', 'seq=1&'],
+    ['/ledger/proofs/consistency', 'from', ''],
+    ['/ledger/proofs/consistency', 'to', `from=${early.treeSize}&`],
+  ];
+
+  it.each(paths)(
+    '%s ?%s= that is not a whole number from 1 names the parameter and what it expects',
+    async (path, name, rest) => {
+      const head = t.head();
+      for (const value of bad) {
+        const res = await get(`${path}?${rest}${name}=${encodeURIComponent(value)}`);
+        expectProblem(res, 400, 'validation_failed');
+        const what = `${name}=${JSON.stringify(value)}`;
+        expect(res.body.detail, what).toMatch(new RegExp(`^query ${name}: `));
+        expect(res.body.detail, what).toContain('a whole number from 1 in digits');
+        expect(res.body.detail, what).not.toMatch(/NaN|expected number/);
+        expect(res.body.errors[0], what).toMatchObject({ in: 'query', path: name });
+      }
+      expect(t.head()).toBe(head);
+    },
+  );
+
+  it('a missing seq or from says it is required, not "received NaN"', async () => {
+    for (const [path, name] of [
+      ['/ledger/proofs/inclusion', 'seq'],
+      ['/ledger/proofs/consistency', 'from'],
+    ] as const) {
+      const res = await get(path);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.detail).toBe(`query ${name}: is required: a whole number from 1 in digits, e.g. 42`);
+    }
+    const empty = await get('/ledger/proofs/inclusion?seq=');
+    expect(empty.body.detail).toBe('query seq: is empty: give a whole number from 1 in digits, e.g. 42');
+    const signed = await get('/ledger/proofs/inclusion?seq=1.5');
+    expect(signed.body.detail).toBe('query seq: "1.5" is not a whole number from 1 in digits, e.g. 42');
+  });
+
+  it('a value beyond the head names the head', async () => {
+    const head = t.head();
+    const seq = await get(`/ledger/proofs/inclusion?seq=${head + 1}`);
+    expectProblem(seq, 400, 'seq_beyond_tree_size');
+    expect(seq.body.detail).toBe(
+      `seq ${head + 1} is not in the tree of ${head} events (the head); ask for a seq from 1 to ${head}`,
+    );
+    for (const path of [
+      `/ledger/proofs/inclusion?seq=1&treeSize=${head + 1}`,
+      `/ledger/proofs/consistency?from=${head + 1}`,
+      `/ledger/proofs/consistency?from=1&to=${head + 1}`,
+    ]) {
+      const res = await get(path);
+      expectProblem(res, 400, 'tree_size_beyond_ledger');
+      expect(res.body, path).toMatchObject({ treeSize: head + 1, head });
+    }
+    expect(t.head()).toBe(head);
+  });
+
+  it('the evidence bundle’s treeSize is checked the same way', async () => {
+    const res = await get('/cases/nope/evidence-bundle?treeSize=abc');
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.detail).toBe('query treeSize: "abc" is not a whole number from 1 in digits, e.g. 42');
+  });
+
+  it('the OpenAPI document gives them as integers from 1, seq and from required', async () => {
+    const doc = (await t.http.get('/api/v1/openapi.json')).body;
+    const params = doc.paths['/api/v1/ledger/proofs/inclusion'].get.parameters as {
+      name: string;
+      required?: boolean;
+      schema: { type: string; minimum: number };
+    }[];
+    expect(params.map((p) => [p.name, p.required ?? false, p.schema.type, p.schema.minimum])).toEqual([
+      ['seq', true, 'integer', 1],
+      ['treeSize', false, 'integer', 1],
+    ]);
+  });
+});

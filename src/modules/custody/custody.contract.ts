@@ -134,7 +134,7 @@ export const ValuedEvent = z
     asOf: IsoDateSchema.refine((d) => d >= EARLIEST_AS_OF, {
       message: `asOf must be ${EARLIEST_AS_OF} or later`,
     }).openapi({
-      description: `The date the value holds for: from ${EARLIEST_AS_OF}, and not after the day it is recorded (400 as_of_in_future)`,
+      description: `The date the value holds for: from ${EARLIEST_AS_OF}, and not after today (400 as_of_in_future): today in Kazakhstan time (UTC+5), or in the offset of occurredAt when that date is later`,
     }),
     occurredAt,
     documents,

@@ -3,7 +3,7 @@ import { prepared } from '../../db/statements';
 import { entityEventTypesAfter, eventRowAt } from '../../ledger/events-read';
 import type { EventData } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { checkNotBefore, checkOccurredAt, compareInstants } from '../../lib/time';
+import { checkNotAfterToday, checkNotBefore, checkOccurredAt, compareInstants } from '../../lib/time';
 import type { z } from '../../lib/zod';
 import { CustodyEventBody, type CustodyEventInput, RegistrationCorrection } from './custody.contract';
 import { columnsFedBy, columnsOf, type EffectType } from './custody.effects';
@@ -62,6 +62,9 @@ export function correctionData(
     const kept = Object.fromEntries(Object.entries(original).filter(([k]) => !DERIVED_MEMBERS.includes(k)));
     const parsed = CustodyEventBody.safeParse({ ...kept, ...input.fields, type: targetType });
     if (!parsed.success) throw zodFieldError(parsed.error);
+    // A corrected asOf is a date entered now: it may not be after today either.
+    if (targetType === 'valued' && typeof input.fields.asOf === 'string')
+      checkNotAfterToday(input.fields.asOf, now, input.occurredAt, 'fields.asOf');
     const normalized = normalize(db, now, parsed.data as FactInput, lookups, true);
     fields = Object.fromEntries(Object.keys(input.fields).map((k) => [k, normalized[k] ?? input.fields[k]]));
   } else if (targetType === 'registered') {

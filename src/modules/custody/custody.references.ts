@@ -1,7 +1,7 @@
 import type { Db } from '../../db/open';
 import type { EventData } from '../../ledger/types';
 import { AppError } from '../../lib/errors';
-import { FUTURE_SKEW_MS } from '../../lib/time';
+import { checkNotAfterToday, FUTURE_SKEW_MS } from '../../lib/time';
 import { getLocation } from '../locations/locations.service';
 import { getParty } from '../parties/parties.service';
 import { findUser } from '../users/users.service';
@@ -83,10 +83,7 @@ export function normalize(
       if (input.partyId !== undefined) partyOf(db, input.partyId, lookups);
       return data;
     case 'valued':
-      // A day ahead of UTC covers every time zone's today (UTC+14 at most).
-      if (!forCorrection && input.asOf > new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)) {
-        throw new AppError('as_of_in_future', `asOf ${input.asOf} is after today`, { field: 'asOf' });
-      }
+      if (!forCorrection) checkNotAfterToday(input.asOf, now, input.occurredAt, 'asOf');
       if (!/^[A-Z]{3}$/.test(input.currency) || !isCurrency(input.currency)) {
         throw new AppError(
           'invalid_currency',

@@ -1,8 +1,8 @@
+import { queryInteger } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { CheckpointSchema } from './ledger.contract';
 
-const Size = (description: string) =>
-  z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ type: 'integer', description });
+const Size = (description: string) => queryInteger({ min: 1, example: 42, description });
 
 export const InclusionQuery = z.object({
   seq: Size('The event’s sequence number (its leaf index is seq − 1).'),

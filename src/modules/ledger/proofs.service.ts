@@ -36,7 +36,7 @@ export function inclusionAnswer(db: Db, ledger: Ledger, seq: number, treeSize?: 
   if (seq > checkpoint.treeSize) {
     throw new AppError(
       'seq_beyond_tree_size',
-      `seq ${seq} is not in the tree of ${checkpoint.treeSize} events`,
+      `seq ${seq} is not in the tree of ${checkpoint.treeSize} events${treeSize === undefined ? ' (the head)' : ''}; ask for a seq from 1 to ${checkpoint.treeSize}`,
       {
         seq,
         treeSize: checkpoint.treeSize,
@@ -48,6 +48,7 @@ export function inclusionAnswer(db: Db, ledger: Ledger, seq: number, treeSize?: 
 }
 
 export function consistencyAnswer(db: Db, ledger: Ledger, from: number, to?: number) {
+  assertWithinLedger(from, ledger.headSeq);
   const toCheckpoint = checkpointFor(db, ledger, to);
   if (from > toCheckpoint.treeSize) {
     throw new AppError('invalid_tree_sizes', `from (${from}) is beyond to (${toCheckpoint.treeSize})`, {
