@@ -4,6 +4,7 @@ import { ForwardRefs } from './forward';
 import { collectGarbage } from './gc';
 import { drawGlyphs } from './glyphs';
 import { measurer } from './measure';
+import { opaquePng } from './opaque-png';
 
 /** Pages between forced collections on a long report (see gc.ts). */
 const GC_EVERY = 150;
@@ -253,10 +254,13 @@ export class ReportWriter {
     this.y += height;
   }
 
-  /** An image (barcode, QR code) of a fixed size at x (default: the left edge), then moves below it. */
+  /**
+   * An image (barcode, QR code) of a fixed size at x (default: the left edge), then moves below it.
+   * It goes in opaque, so pdfkit writes it in this call, never later from a callback (opaque-png.ts).
+   */
   image(png: Buffer, width: number, height: number, x: number = PAGE.left): void {
     this.ensure(height);
-    this.doc.image(png, x, this.y, { width, height });
+    this.doc.image(opaquePng(png), x, this.y, { width, height });
     this.y += height;
   }
 
