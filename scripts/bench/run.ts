@@ -5,6 +5,7 @@ import { appendBench, appendThroughLedger } from './append';
 import { auditBench } from './audits';
 import { httpBench } from './http';
 import { itemsBench } from './items';
+import { jsonBench } from './json';
 import { labelsBench } from './labels';
 import { proofsBench } from './proofs';
 import type { BenchResult, Metric } from './report';
@@ -81,6 +82,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       metrics.push(
         ...(await httpBench({ dir, connections: sizes.connections, durationSec: sizes.httpSeconds })),
       );
+      say('HTTP: the I-JSON check of a 1.6 MB body, against JSON.parse alone');
+      metrics.push(...jsonBench());
     }
     if (stages.has('append') || stages.has('verify')) {
       say(`append: ${sizes.appendEvents} events, bare vs ledger.writeNow`);

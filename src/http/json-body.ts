@@ -35,7 +35,7 @@ export function parseStrictJson(body: Buffer): unknown {
   if (value === null || typeof value !== 'object') {
     throw new AppError('invalid_json', 'the body must be a JSON object or array');
   }
-  const fault = scanMembers(text);
+  const fault = scanMembers(body);
   if (fault?.kind === 'surrogate') {
     throw new AppError(
       'invalid_unicode',
@@ -69,36 +69,52 @@ interface Level {
 }
 
 /**
- * One pass over text JSON.parse has already accepted (so its syntax is valid): strings are skipped
- * with indexOf, only strings holding an escape are decoded, and each object keeps a Set of names.
+ * One pass over the bytes JSON.parse has already accepted (so their syntax is valid). It reads the
+ * UTF-8 bytes, not the decoded string: every character that structures JSON (quotes, backslashes,
+ * brackets) is ASCII and never part of a multi-byte sequence, so byte offsets serve as well, and a
+ * loop over a Buffer stays linear in optimised code. (It used String.prototype.indexOf to skip
+ * strings; once V8 re-optimised the loop, each of those calls cost time proportional to the whole
+ * body, and a 1.6 MB list of 100,000 numbers took 10–30 s instead of 30 ms, blocking the service.)
+ * Only strings holding an escape are decoded; each object keeps a Set of its member names.
  */
-function scanMembers(text: string): Fault | null {
+function scanMembers(bytes: Buffer): Fault | null {
   const stack: Level[] = [];
   const pathTo = (depth: number) =>
     stack
       .slice(0, depth)
       .map((l) => l.at)
       .join('.');
-  let nextEscape = text.indexOf('\\');
-  const n = text.length;
+  const n = bytes.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i]!;
     const top = stack[stack.length - 1];
     if (c === 0x22) {
-      // A string: find its closing quote (one not preceded by an odd run of backslashes).
-      let end = text.indexOf('"', i + 1);
-      while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
-      while (nextEscape !== -1 && nextEscape < i) nextEscape = text.indexOf('\\', nextEscape + 1);
-      const escaped = nextEscape !== -1 && nextEscape < end;
-      const isName = top?.names != null && isFollowedByColon(text, end + 1);
-      const value = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+      // A string: its closing quote is the first one not taken by a backslash escape.
+      let end = i + 1;
+      let escaped = false;
+      for (let b = bytes[end]; b !== 0x22 && end < n; b = bytes[++end]) {
+        if (b === 0x5c) {
+          escaped = true;
+          end++;
+        }
+      }
+      const isName = top?.names != null && isFollowedByColon(bytes, end + 1);
       if (top && !isName && top.names === null) top.at = (top.at as number) + 1;
-      if (escaped && LONE_SURROGATE.test(value))
-        return { kind: 'surrogate', path: pathTo(isName ? stack.length - 1 : stack.length), inName: isName };
-      if (isName && top?.names) {
-        if (top.names.has(value)) return { kind: 'duplicate', path: pathTo(stack.length - 1), name: value };
-        top.names.add(value);
-        top.at = value;
+      if (escaped || isName) {
+        const value = escaped
+          ? (JSON.parse(bytes.toString('utf8', i, end + 1)) as string)
+          : bytes.toString('utf8', i + 1, end);
+        if (escaped && LONE_SURROGATE.test(value))
+          return {
+            kind: 'surrogate',
+            path: pathTo(isName ? stack.length - 1 : stack.length),
+            inName: isName,
+          };
+        if (isName && top?.names) {
+          if (top.names.has(value)) return { kind: 'duplicate', path: pathTo(stack.length - 1), name: value };
+          top.names.add(value);
+          top.at = value;
+        }
       }
       i = end;
     } else if (c === 0x7b || c === 0x5b) {
@@ -106,7 +122,7 @@ function scanMembers(text: string): Fault | null {
       stack.push(c === 0x7b ? { names: new Set(), at: '' } : { names: null, at: -1 });
     } else if (c === 0x7d || c === 0x5d) {
       stack.pop();
-    } else if (top?.names === null && startsScalar(text, i, c)) {
+    } else if (top?.names === null && startsScalar(bytes, i, c)) {
       top.at = (top.at as number) + 1;
     }
   }
@@ -114,22 +130,16 @@ function scanMembers(text: string): Fault | null {
 }
 
 /** A number, true, false or null begins here (only asked inside arrays, to count elements). */
-function startsScalar(text: string, i: number, c: number): boolean {
+function startsScalar(bytes: Buffer, i: number, c: number): boolean {
   if (!(c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e)) return false;
-  const prev = text.charCodeAt(i - 1);
+  const prev = bytes[i - 1]!;
   return prev === 0x5b || prev === 0x2c || isSpace(prev);
 }
 
-function isFollowedByColon(text: string, from: number): boolean {
+function isFollowedByColon(bytes: Buffer, from: number): boolean {
   let j = from;
-  while (isSpace(text.charCodeAt(j))) j++;
-  return text.charCodeAt(j) === 0x3a;
-}
-
-function isEscaped(text: string, quote: number): boolean {
-  let k = quote - 1;
-  while (text.charCodeAt(k) === 0x5c) k--;
-  return (quote - 1 - k) % 2 === 1;
+  while (isSpace(bytes[j]!)) j++;
+  return bytes[j] === 0x3a;
 }
 
 function isSpace(c: number): boolean {
