@@ -40,7 +40,8 @@ export const ItemLabelsQuery = z.object({
   ...selectors,
   format: formatParam(LABEL_FORMATS),
   ...common,
-  start: z.coerce.number().int().min(1).max(1000).default(1).openapi({
+  // No maximum here: a start= beyond the sheet is answered with start_beyond_sheet and the sheet's size.
+  start: z.coerce.number().int().min(1).default(1).openapi({
     description: 'Sheets only: the position (1 = top left, row by row) of the first label on the first sheet',
   }),
   outline: flag.optional().openapi({ description: 'true: also draw each label’s outline (a test print)' }),
@@ -48,14 +49,14 @@ export const ItemLabelsQuery = z.object({
 
 export const ItemLabelsBody = z
   .object({
+    // An empty list is answered with empty_selection, as an empty items= is.
     items: z
       .array(z.string().max(40))
-      .min(1)
       .max(200_000)
       .openapi({ description: 'Up to 100,000 evidence numbers' }),
     format: z.string().max(40).default('4x2'),
     copies: z.number().int().min(1).max(10).default(1),
-    start: z.number().int().min(1).max(1000).default(1),
+    start: z.number().int().min(1).default(1),
     skipMissing: z.boolean().default(false),
     outline: z.boolean().default(false),
   })
