@@ -7,9 +7,15 @@ import bwipjs, { type DrawingContext, type RenderOptions } from 'bwip-js/node';
  * bwip-js computed them, with no resampling by a driver.
  *
  * Linear symbols come as stroked lines, one per bar; we fill them as rectangles in one path
- * (one fill per symbol is much cheaper in pdfkit than a stroke per bar). 2D symbols come as
- * polygons filled even-odd. Text is never drawn by bwip-js here (the label draws it with pdfkit's
- * own text and the embedded font), so measure() and text() are not used.
+ * (one fill per symbol is much cheaper in pdfkit than a stroke per bar). 2D symbols are drawn from
+ * bwip-js's module matrix (`raw`), each row's runs of dark modules as rectangles: bwip-js's own
+ * drawing of a matrix traces its outline through thousands of short-lived point objects a symbol,
+ * which V8 ends up allocating straight into the old generation (tens of MB of garbage over a long
+ * job). Text is never drawn by bwip-js here (the label draws it with pdfkit's own text and the
+ * embedded font), so measure() and text() are not used.
+ *
+ * A symbol's path goes into the page in one piece (`addContent`), with the same bytes pdfkit's
+ * rect() would write one operator at a time.
  */
 
 // `fixupOptions` is on the default export but missing from the package's type definitions.
@@ -19,10 +25,8 @@ const bwip = bwipjs as typeof bwipjs & { fixupOptions(opts: RenderOptions): Rend
 export interface PathTarget {
   save(): unknown;
   restore(): unknown;
-  moveTo(x: number, y: number): unknown;
-  lineTo(x: number, y: number): unknown;
-  rect(x: number, y: number, w: number, h: number): unknown;
-  closePath(): unknown;
+  /** Raw content-stream operators, one per line (pdfkit adds the final newline). */
+  addContent(ops: string): unknown;
   fillColor(color: string): unknown;
   fill(rule?: 'even-odd' | 'non-zero'): unknown;
 }
@@ -57,6 +61,10 @@ export const dotPt = (dpi: number) => 72 / dpi;
 /** Rounds a coordinate (pt, from the label's origin) down to the printer's dot grid. */
 export const snap = (v: number, dpi: number) => Math.floor(v / dotPt(dpi) + 1e-6) * dotPt(dpi);
 
+/** A number as pdfkit writes it into a content stream (PDFObject.number). */
+const num = (n: number) => Math.round(n * 1e6) / 1e6;
+const re = (x: number, y: number, w: number, h: number) => `${num(x)} ${num(y)} ${num(w)} ${num(h)} re`;
+
 interface Frame {
   x: number;
   y: number;
@@ -71,7 +79,7 @@ export class PdfkitDrawing implements DrawingContext<Placed> {
   private readonly origin: { x: number; y: number };
   private frame: Frame = { x: 0, y: 0, kx: 1, ky: 1 };
   private size: Placed = { width: 0, height: 0 };
-  private bars = 0;
+  private readonly bars: string[] = [];
 
   constructor(target: PathTarget, spec: BarcodeSpec, x: number, y: number) {
     this.target = target;
@@ -100,33 +108,26 @@ export class PdfkitDrawing implements DrawingContext<Placed> {
     const { x, y, kx, ky } = this.frame;
     if (x0 === x1) {
       // A vertical bar of width lw centred on x0.
-      this.target.rect(x + (x0 - lw / 2) * kx, y + Math.min(y0, y1) * ky, lw * kx, Math.abs(y1 - y0) * ky);
+      this.bars.push(re(x + (x0 - lw / 2) * kx, y + Math.min(y0, y1) * ky, lw * kx, Math.abs(y1 - y0) * ky));
     } else {
-      this.target.rect(x + Math.min(x0, x1) * kx, y + (y0 - lw / 2) * ky, Math.abs(x1 - x0) * kx, lw * ky);
+      this.bars.push(re(x + Math.min(x0, x1) * kx, y + (y0 - lw / 2) * ky, Math.abs(x1 - x0) * kx, lw * ky));
     }
-    this.bars += 1;
   }
 
-  polygon(pts: Array<[number, number]>): void {
-    const { x, y, kx, ky } = this.frame;
-    const [first, ...rest] = pts;
-    if (!first) return;
-    this.target.moveTo(x + first[0] * kx, y + first[1] * ky);
-    for (const [px, py] of rest) this.target.lineTo(x + px * kx, y + py * ky);
-    this.target.closePath();
+  polygon(): void {
+    throw new Error('2D symbols are drawn from their module matrix (drawMatrix), not as polygons');
   }
 
-  hexagon(pts: Array<[number, number]>): void {
-    this.polygon(pts);
+  hexagon(): void {
+    this.polygon();
   }
 
   ellipse(): void {
     throw new Error('ellipses (dotcode, maxicode) are not drawn on labels');
   }
 
-  fill(rgb: string): void {
-    this.target.fillColor(`#${rgb}`);
-    this.target.fill('even-odd');
+  fill(): void {
+    this.polygon();
   }
 
   text(): void {
@@ -134,7 +135,8 @@ export class PdfkitDrawing implements DrawingContext<Placed> {
   }
 
   end(): Placed {
-    if (this.bars > 0) {
+    if (this.bars.length > 0) {
+      this.target.addContent(this.bars.join('\n'));
       this.target.fillColor('#000000');
       this.target.fill('non-zero');
     }
@@ -149,13 +151,60 @@ function renderOptions(spec: BarcodeSpec): RenderOptions {
   return bwip.fixupOptions(opts);
 }
 
+interface Matrix {
+  /** Dark (1) or light (0) modules, row by row from the top. */
+  pixs: number[];
+  pixx: number;
+  pixy: number;
+}
+
+const isMatrix = (s: Symbology) => s !== 'code128';
+
+/** A 2D symbol's modules, as bwip-js encodes them (no quiet zone). */
+function matrixOf(spec: BarcodeSpec): Matrix {
+  const [symbol] = bwipjs.raw({ bcid: spec.symbology, text: spec.text });
+  if (!symbol || !('pixs' in symbol)) throw new Error(`${spec.symbology} gave no module matrix`);
+  return symbol;
+}
+
+/** A module matrix at (x, y): each row's runs of dark modules as one rectangle, filled at once. */
+function drawMatrix(target: PathTarget, m: Matrix, side: number, x: number, y: number): Placed {
+  const runs: string[] = [];
+  for (let row = 0; row < m.pixy; row++) {
+    const at = row * m.pixx;
+    for (let col = 0; col < m.pixx; col++) {
+      if (!m.pixs[at + col]) continue;
+      let end = col + 1;
+      while (end < m.pixx && m.pixs[at + end]) end++;
+      runs.push(re(x + col * side, y + row * side, (end - col) * side, side));
+      col = end;
+    }
+  }
+  target.save();
+  if (runs.length > 0) {
+    target.addContent(runs.join('\n'));
+    target.fillColor('#000000');
+    target.fill('non-zero');
+  }
+  target.restore();
+  return { width: m.pixx * side, height: m.pixy * side };
+}
+
+/** A 2D module's side in pt: whole printer dots. */
+const moduleSide = (spec: BarcodeSpec) => spec.moduleDots * dotPt(spec.dpi);
+
 /** Draws a barcode with its top-left at (x, y) pt, snapped to the dot grid; returns its size in pt. */
 export function drawBarcode(target: PathTarget, spec: BarcodeSpec, x: number, y: number): Placed {
+  if (isMatrix(spec.symbology)) return drawMatrix(target, matrixOf(spec), moduleSide(spec), x, y);
   return bwip.render(renderOptions(spec), new PdfkitDrawing(target, spec, x, y));
 }
 
 /** Modules across a symbol (without quiet zones), to lay it out before drawing. */
 export function measureBarcode(spec: BarcodeSpec): Placed {
+  if (isMatrix(spec.symbology)) {
+    const m = matrixOf(spec);
+    return { width: m.pixx * moduleSide(spec), height: m.pixy * moduleSide(spec) };
+  }
   const sizer: DrawingContext<Placed> = {
     scale: () => null,
     measure: () => ({ width: 0, ascent: 0, descent: 0 }),
