@@ -1,7 +1,7 @@
 import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import type { LabelItem } from './labels.select';
-import { textWidth } from './text-bitmap';
+import { drawable, textWidth } from './text-bitmap';
 import { type LabelFont, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
 
 const MM = 72 / 25.4;
@@ -252,7 +252,12 @@ export function planItemLabel(f: LabelFormat, item: LabelItem, dpi: number = f.d
       y += lineH;
     }
   }
-  return { width: W, height: H, ops };
+  return { width: W, height: H, ops: printable(ops) };
+}
+
+/** The plan's text as the fonts draw it: a character they lack shows as "\uFFFD", measured as such. */
+export function printable(ops: PlanOp[]): PlanOp[] {
+  return ops.map((o) => (o.op === 'text' ? { ...o, text: drawable(o.font, o.text) } : o));
 }
 
 /**

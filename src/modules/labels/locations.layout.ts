@@ -1,7 +1,7 @@
 import { PATH_SEPARATOR } from '../locations/locations.projector';
 import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
-import type { LabelPlan, PlanOp } from './labels.layout';
+import { type LabelPlan, type PlanOp, printable } from './labels.layout';
 import { textWidth } from './text-bitmap';
 import { elideStart, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
 
@@ -159,5 +159,5 @@ export function planLocationLabel(f: LabelFormat, loc: LocationLabel, dpi: numbe
     h: codeH,
     align: 'center',
   });
-  return { width: W, height: H, ops };
+  return { width: W, height: H, ops: printable(ops) };
 }

@@ -15,7 +15,10 @@ interface Glyph {
   top: number;
   left: number;
   advance: number;
-  bytes: Uint8Array;
+  /** null for a glyph with no ink (a space). */
+  bytes: Uint8Array | null;
+  /** The font's glyph index: 0 is .notdef, the empty box drawn for a character the font lacks. */
+  glyph: number;
 }
 interface FontLib {
   lookup(name: string): number;
@@ -52,9 +55,50 @@ function font(name: LabelFont): LoadedFont {
   return f;
 }
 
+/**
+ * What a label prints for a character DejaVu cannot draw (CJK, most emoji): U+FFFD, the visible
+ * replacement character every label font has, instead of an empty box whose width a PDF viewer, a
+ * printer and our measurement each take differently.
+ */
+export const REPLACEMENT = '\uFFFD';
+const REPLACEMENT_CODE = 0xfffd;
+
 function glyph(f: LoadedFont, code: number, emPx: number): Glyph | null {
   const p = Math.max(1, Math.round(emPx * f.perEm));
-  return bwip.FontLib.getglyph(f.id, code, p, p);
+  const g = bwip.FontLib.getglyph(f.id, code, p, p);
+  return g && g.glyph === 0 && code > 32 ? bwip.FontLib.getglyph(f.id, REPLACEMENT_CODE, p, p) : g;
+}
+
+const covered = new Map<LabelFont, Map<number, boolean>>();
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * `text` as a label font draws it: each character the font has no glyph for becomes REPLACEMENT,
+ * so that what is measured (textWidth, measureText) is what is drawn, in the PDF and in the ZPL
+ * raster alike.
+ */
+export function drawable(name: LabelFont, text: string): string {
+  if (PLAIN.test(text)) return text;
+  let table = covered.get(name);
+  if (!table) {
+    table = new Map();
+    covered.set(name, table);
+  }
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 32) {
+      out += ' ';
+      continue;
+    }
+    let has = table.get(code);
+    if (has === undefined) {
+      has = (bwip.FontLib.getglyph(font(name).id, code, 100, 100)?.glyph ?? 0) !== 0;
+      table.set(code, has);
+    }
+    out += has ? ch : REPLACEMENT;
+  }
+  return out;
 }
 
 /** The advance width of `text` in px at an em of `emPx` px. */
@@ -112,14 +156,23 @@ export function renderText(name: LabelFont, text: string, emPx: number): Bitmap 
   let pen = 1;
   for (const g of glyphs) {
     if (!g) continue;
+    if (!g.bytes) {
+      pen += g.advance;
+      continue;
+    }
     const x0 = Math.round(pen + g.left);
     const y0 = ascent - g.top;
+    // Half coverage, but a stroke thinner than a pixel (a hyphen at small sizes) keeps its darkest
+    // pixels: a serial's dashes must not vanish.
+    let max = 0;
+    for (let i = 0; i < g.bytes.length; i++) max = Math.max(max, g.bytes[i] ?? 0);
+    const threshold = Math.max(1, Math.min(128, Math.ceil(max * 0.75)));
     for (let gy = 0; gy < g.height; gy++) {
       const y = y0 + gy;
       if (y < 0 || y >= height) continue;
       for (let gx = 0; gx < g.width; gx++) {
         const x = x0 + gx;
-        if (x < 0 || x >= width || (g.bytes[gy * g.width + gx] ?? 0) < 128) continue;
+        if (x < 0 || x >= width || (g.bytes[gy * g.width + gx] ?? 0) < threshold) continue;
         data[y * rowBytes + (x >> 3)] = (data[y * rowBytes + (x >> 3)] ?? 0) | (0x80 >> (x & 7));
       }
     }

@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { drawPlan } from '../../src/modules/labels/labels.draw-pdf';
+import { FORMATS, LABEL_FORMATS, THERMAL_FORMATS } from '../../src/modules/labels/labels.formats';
+import { type PlanOp, planItemLabel } from '../../src/modules/labels/labels.layout';
+import { newLabelDoc } from '../../src/modules/labels/labels.pdf';
+import type { LabelItem } from '../../src/modules/labels/labels.select';
+import { zplLabel } from '../../src/modules/labels/labels.zpl';
+import { drawable, REPLACEMENT, renderText, textWidth } from '../../src/modules/labels/text-bitmap';
+import { fitLine } from '../../src/modules/labels/text-fit';
+import { missing } from './decode';
+import { expectInsideAndClear } from './plan-checks';
+
+const dir = mkdtempSync(join(tmpdir(), 'labels-layout-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SITE = '«Қуат-Өскемен Ұлттық Энергия» кеніш фермасы, Шығыс Қазақстан облысы, Үржар ауданы';
+const base = {
+  printed: 'EV-26-0003001-3',
+  evidenceNo: 'EV2600030013',
+  caseNumber: '12/345-2022 ҚАРАҒАНДЫ',
+  site: SITE,
+  seizedOn: '2022-02-14',
+  category: 'asic_miner',
+  quantity: 1,
+  unit: 'pcs',
+};
+/** The acceptance tester's worst cases: long Kazakh make and site, 200-character fields, CJK. */
+const WORST: Record<string, LabelItem> = {
+  kazakh: {
+    ...base,
+    make: 'Қазақ Майнинг Құрылғылары ЖШС',
+    model: 'Antminer S19 Pro+ Hyd. 198Th ӘҒҚҢӨҰҮҺІ',
+    serialNumber: 'HTX2104A0012345-ҚҰРЫЛҒЫ-000000000000000000009876543210',
+    sealNo: 'KZ-0041277/Ә-ПЛОМБА-№ 998877665544332211',
+  },
+  huge: {
+    ...base,
+    make: 'Қазақ Майнинг Құрылғылары ЖШС Өскемен филиалы '.repeat(5).slice(0, 200),
+    model: 'Модель өте ұзын атауы '.repeat(10).slice(0, 200),
+    serialNumber: 'X'.repeat(200),
+    sealNo: 'S'.repeat(100),
+  },
+  cjk: {
+    ...base,
+    make: '比特大陆 Bitmain',
+    model: '蚂蚁矿机 S19',
+    serialNumber: 'CN-00001',
+    sealNo: 'KZ-CN',
+  },
+};
+
+/** A binary PGM (what pdftoppm -gray writes): 0 = black … 255 = white. */
+function readPgm(b: Buffer) {
+  const head = b.toString('latin1', 0, 64).match(/^P5\s+(\d+)\s+(\d+)\s+\d+\s/);
+  if (!head) throw new Error('not a PGM');
+  return { width: Number(head[1]), height: Number(head[2]), pixels: b.subarray(head[0].length) };
+}
+
+const texts = (ops: PlanOp[]) => ops.filter((o): o is Extract<PlanOp, { op: 'text' }> => o.op === 'text');
+
+describe('characters the label fonts lack', () => {
+  it('print as U+FFFD, measured as drawn; Kazakh and Russian stay as they are', () => {
+    expect(drawable('bold', '比特大陆 Bitmain')).toBe(`${REPLACEMENT.repeat(4)} Bitmain`);
+    expect(drawable('regular', 'Қазақ ӘҒҚҢӨҰҮҺІ Шахтёр №')).toBe('Қазақ ӘҒҚҢӨҰҮҺІ Шахтёр №');
+    expect(textWidth('bold', '比', 10)).toBeCloseTo(textWidth('bold', REPLACEMENT, 10), 6);
+    // The ZPL raster draws the replacement too: the same ink as for U+FFFD itself.
+    expect(renderText('bold', '比', 40).data).toEqual(renderText('bold', REPLACEMENT, 40).data);
+  });
+
+  for (const id of LABEL_FORMATS) {
+    it(`${id}: the plan holds only drawable text, each line inside its box`, () => {
+      const f = FORMATS[id];
+      const plan = planItemLabel(f, WORST.cjk as LabelItem);
+      const all = texts(plan.ops);
+      expect(all.some((o) => o.text.includes(REPLACEMENT))).toBe(true);
+      for (const o of all) {
+        expect(drawable(o.font, o.text)).toBe(o.text);
+        const line = fitLine((t, s) => textWidth(o.font, t, s), o.text, { ...o, width: o.w, height: o.h });
+        expect(line.x + line.width, o.text).toBeLessThanOrEqual(o.x + o.w + 1e-6);
+      }
+    });
+  }
+});
+
+describe('worst-case items: nothing leaves the label or enters a quiet zone', () => {
+  for (const id of LABEL_FORMATS)
+    for (const [name, item] of Object.entries(WORST))
+      it(`${id}, ${name}`, () => {
+        expectInsideAndClear(planItemLabel(FORMATS[id], item), FORMATS[id]);
+      });
+});
+
+const skip = missing('pdftoppm');
+
+describe(`worst-case items drawn as PDF: no ink outside the label${skip ? ` (${skip})` : ''}`, () => {
+  for (const id of LABEL_FORMATS)
+    it.skipIf(skip)(id, async () => {
+      const f = FORMATS[id];
+      // Each label on a page with a white border round it: ink in the border ran off the label.
+      const border = 36;
+      const doc = newLabelDoc('layout', new Date(0));
+      const chunks: Buffer[] = [];
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      const ended = new Promise((r) => doc.on('end', r));
+      for (const item of Object.values(WORST)) {
+        doc.addPage({ size: [f.width + 2 * border, f.height + 2 * border], margin: 0 });
+        drawPlan(doc, planItemLabel(f, item), border, border);
+      }
+      doc.end();
+      await ended;
+      const pdf = join(dir, `${id}.pdf`);
+      writeFileSync(pdf, Buffer.concat(chunks));
+      const dpi = 100;
+      execFileSync('pdftoppm', ['-r', String(dpi), '-gray', pdf, join(dir, id)]);
+      const k = dpi / 72;
+      for (let page = 1; page <= Object.keys(WORST).length; page++) {
+        const png = readPgm(readFileSync(join(dir, `${id}-${page}.pgm`)));
+        const x0 = Math.floor(border * k) - 1;
+        const y0 = Math.floor(border * k) - 1;
+        const x1 = Math.ceil((border + f.width) * k) + 1;
+        const y1 = Math.ceil((border + f.height) * k) + 1;
+        let outside = 0;
+        for (let y = 0; y < png.height; y++)
+          for (let x = 0; x < png.width; x++)
+            if ((x < x0 || x >= x1 || y < y0 || y >= y1) && (png.pixels[y * png.width + x] as number) < 128)
+              outside++;
+        expect(outside, `page ${page}`).toBe(0);
+      }
+    });
+});
+
+describe('worst-case items as ZPL: every graphic field inside the label', () => {
+  for (const id of THERMAL_FORMATS)
+    for (const dpi of [203, 300])
+      it(`${id} at ${dpi} dpi`, () => {
+        const f = FORMATS[id];
+        const k = dpi / 72;
+        for (const item of Object.values(WORST)) {
+          const zpl = zplLabel(planItemLabel(f, item, dpi), { dpi, copies: 1 });
+          const fields = [...zpl.matchAll(/\^FO(\d+),(\d+)(?:\^FR)?\^GFA,(\d+),\d+,(\d+),/g)];
+          expect(fields.length).toBeGreaterThan(0);
+          for (const m of fields) {
+            const [x, y, total, rowBytes] = [m[1], m[2], m[3], m[4]].map(Number) as [
+              number,
+              number,
+              number,
+              number,
+            ];
+            // The bitmap is its text's advance + 2 px: its last byte's padding may pass the edge.
+            expect(x, m[0]).toBeGreaterThanOrEqual(0);
+            expect(x + (rowBytes - 1) * 8, m[0]).toBeLessThanOrEqual(Math.round(f.width * k));
+            expect(y + total / rowBytes, m[0]).toBeLessThanOrEqual(Math.round(f.height * k) + 2);
+          }
+        }
+      });
+});
