@@ -10,7 +10,7 @@ import { answerOptions, methodNotAllowed } from './http/methods';
 import { buildOpenApi } from './http/openapi';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { requestLog } from './http/request-log';
-import { routeHandlers } from './http/route';
+import { honoursIdempotencyKey, routeHandlers } from './http/route';
 import { routeTable } from './http/route-table';
 import { securityHeaders } from './http/security-headers';
 import { routes } from './modules/routes';
@@ -68,6 +68,7 @@ export function createApp(options: AppOptions): App {
   );
   app.use('/docs', docsRouter());
   let openapi: unknown;
+  const idempotent = idempotency(ctx);
   const api = routeTable([
     {
       method: 'get',
@@ -82,17 +83,17 @@ export function createApp(options: AppOptions): App {
     ...routes.map((spec) => ({
       method: spec.method,
       path: spec.path,
-      // An item event from a stale page (If-Match) is refused before anything else is read.
+      // A replayed write answers first; an item event from a stale page (If-Match) is refused
+      // before anything else is read. The route list says where each applies (OpenAPI reads it too).
       handlers: [
-        ...(spec.method === 'post' && spec.path === '/items/:evidenceNo/events'
-          ? [itemPrecondition(ctx)]
-          : []),
+        ...(honoursIdempotencyKey(spec) ? [idempotent] : []),
+        ...(spec.ifMatch === 'item' ? [itemPrecondition(ctx)] : []),
         ...routeHandlers(ctx, spec),
       ],
     })),
   ]);
-  // The web app calls the API with its session cookie (+ CSRF token); writes may carry an Idempotency-Key.
-  app.use('/api/v1', chain(authenticate(ctx.db), sessionAuth(ctx), idempotency(ctx), api));
+  // The web app calls the API with its session cookie (+ CSRF token).
+  app.use('/api/v1', chain(authenticate(ctx.db), sessionAuth(ctx), api));
   app.use(webRouter(ctx));
   app.use(methodNotAllowed(app));
   app.use(notFoundHandler);

@@ -58,6 +58,11 @@ export interface RouteSpec<
   bodyLimit?: string;
   response: ResponseSpec;
   errors?: string[];
+  /**
+   * `item`: an `If-Match: "<lastSeq>"` header is compared with the item at `:evidenceNo` before
+   * anything else runs (412 item_changed, 400 invalid_if_match). Mounting and OpenAPI both read it.
+   */
+  ifMatch?: 'item';
   /** Returns the JSON body to send with `response.status`, or undefined when it answered itself. */
   handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>>) => unknown;
 }
@@ -144,6 +149,35 @@ export function routeHandlers(app: AppContext, spec: AnyRoute): RequestHandler[]
   };
   return [...bodyParsers(spec), handler];
 }
+
+const answersJson = (spec: AnyRoute) =>
+  (spec.response.contentType ?? 'application/json') === 'application/json';
+
+/**
+ * Whether a route honours `Idempotency-Key` (src/web/idempotency.ts): a signed-in user's write whose
+ * JSON answer is kept and replayed; a streamed answer (a label PDF) cannot be. Mounting and OpenAPI
+ * both read it.
+ */
+export function honoursIdempotencyKey(spec: AnyRoute): boolean {
+  return spec.method !== 'get' && spec.permission !== 'public' && answersJson(spec);
+}
+
+/**
+ * Whether a route's success carries Express's weak ETag of its body (and answers If-None-Match
+ * with 304): a GET whose JSON answer goes through answerJson. Routes that answer themselves name
+ * their ETag in `response.headers`.
+ */
+export function answersWithBodyEtag(spec: AnyRoute): boolean {
+  return spec.method === 'get' && answersJson(spec);
+}
+
+/**
+ * `response.headers` of a GET that answers itself whole with res.send (an image, a report drawn in
+ * memory): Express gives it the same weak ETag. The OpenAPI test checks every GET against it.
+ */
+export const SENT_WHOLE = {
+  ETag: 'A weak entity tag of these bytes: If-None-Match with it answers 304 Not Modified while they are the same',
+};
 
 /**
  * A route's JSON answer. Reads go through res.json, so Express's ETag and 304 apply. A write's

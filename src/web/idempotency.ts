@@ -5,7 +5,8 @@ import { prepared } from '../db/statements';
 import { parseEvidenceNo } from '../lib/codes';
 import { AppError } from '../lib/errors';
 
-const KEY = /^[A-Za-z0-9_-]{8,100}$/;
+/** An Idempotency-Key as accepted (the OpenAPI document gives the same pattern). */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,100}$/;
 const KEEP_MS = 24 * 3600_000;
 /** A replay reads at most this much of its body to compare it (above every route's body limit). */
 const MAX_BODY = 64 * 1024 * 1024;
@@ -32,7 +33,7 @@ export function idempotency(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (key === undefined || req.method === 'GET' || req.method === 'HEAD' || !req.user) return next();
-    if (!KEY.test(key))
+    if (!IDEMPOTENCY_KEY.test(key))
       return next(new AppError('validation_failed', 'Idempotency-Key: 8–100 letters, digits, "-" or "_"'));
     const id = `${req.user.id}\u0000${key}`;
     const path = req.originalUrl.split('?')[0] ?? '';

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../http/route';
+import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { serviceUrlOf } from '../reports/reports.routes';
 import { closeAudit } from './audits.close';
 import {
@@ -148,7 +148,7 @@ export const auditRoutes = [
     response: {
       status: 200,
       contentType: 'application/pdf',
-      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload' },
+      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload', ...SENT_WHOLE },
       description: 'The report',
     },
     errors: ['audit_not_found', 'audit_not_closed'],

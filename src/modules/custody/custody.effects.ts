@@ -1,4 +1,4 @@
-import type { ItemEventType } from './state-machine';
+import { type ItemEventType, itemEventTypeOf } from './state-machine';
 
 /**
  * Which custody columns of the `items` row each event type sets, from which member of its data.
@@ -83,6 +83,24 @@ export function columnValues(
     }
   }
   return out;
+}
+
+/**
+ * The column values an item event sets, a correction included: one that still `updatesCurrent`
+ * sets the corrected members' columns as the corrected event would have; any other sets none. The
+ * projector and the reports' replay (reports/item.derive.ts) both read it.
+ */
+export function eventColumnValues(
+  type: ItemEventType,
+  data: Record<string, unknown>,
+  actor: string,
+): Record<string, unknown> {
+  if (type !== 'correction') return columnValues(type, data, actor);
+  const c = data as { correctsType?: string; fields?: Record<string, unknown>; updatesCurrent?: boolean };
+  const corrected: EffectType | null =
+    c.correctsType === 'item_registered' ? 'registered' : itemEventTypeOf(c.correctsType ?? '');
+  if (!c.updatesCurrent || !corrected || !c.fields) return {};
+  return columnValues(corrected, c.fields, actor, new Set(Object.keys(c.fields)));
 }
 
 /** The columns these data members of an event of this type feed. */

@@ -1,7 +1,7 @@
 import { prepared } from '../../db/statements';
 import type { LedgerEvent, Projector } from '../../ledger/types';
 import { ITEM_STATUSES } from '../items/items.enums';
-import { columnValues, type EffectType } from './custody.effects';
+import { eventColumnValues } from './custody.effects';
 import {
   ITEM_EVENT_TYPES,
   type ItemEventType,
@@ -38,7 +38,7 @@ export const custodyProjector: Projector = {
 
 /** The custody columns an item event sets, except the status: what it changes, and last_seq. */
 export function custodyColumns(event: LedgerEvent, type: ItemEventType): Record<string, unknown> {
-  return { ...changesOf(event, type), last_seq: event.seq };
+  return { ...eventColumnValues(type, event.data, event.actor), last_seq: event.seq };
 }
 
 const statusSql = new Map<ItemEventType, string | null>();
@@ -60,17 +60,4 @@ function statusAfter(type: ItemEventType): string | null {
     statusSql.set(type, sql);
   }
   return sql;
-}
-
-function changesOf(event: LedgerEvent, type: NonNullable<ReturnType<typeof itemEventTypeOf>>) {
-  if (type !== 'correction') return columnValues(type, event.data, event.actor);
-  const d = event.data as {
-    correctsType?: string;
-    fields?: Record<string, unknown>;
-    updatesCurrent?: boolean;
-  };
-  const corrected: EffectType | null =
-    d.correctsType === 'item_registered' ? 'registered' : itemEventTypeOf(d.correctsType ?? '');
-  if (!d.updatesCurrent || !corrected || !d.fields) return {};
-  return columnValues(corrected, d.fields, event.actor, new Set(Object.keys(d.fields)));
 }

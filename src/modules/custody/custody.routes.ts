@@ -52,6 +52,7 @@ export const custodyRoutes = [
       schema: RecordedEventSchema,
     },
     errors: [...EVENT_ERRORS, 'forbidden'],
+    ifMatch: 'item',
     handler: ({ app, params, body, user }) =>
       app.ledger.write((tx) => recordEvent(tx, params.evidenceNo, body, user)),
   }),

@@ -1,4 +1,4 @@
-import { defineRoute } from '../../http/route';
+import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { ItemReportQuery } from '../reports/reports.contract';
 import { serviceUrlOf } from '../reports/reports.routes';
 import { makeCertificate } from './certificate.service';
@@ -255,7 +255,7 @@ export const disposalRoutes = [
       status: 200,
       contentType: 'application/pdf',
       description: 'The certificate',
-      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload' },
+      headers: { 'X-Report-Fingerprint': 'SHA-256 of the payload', ...SENT_WHOLE },
     },
     errors: ['disposal_not_found', 'disposal_not_completed', 'checkpoint_not_found', 'checkpoint_too_old'],
     handler: async ({ app, params, query, user, req, res }) => {

@@ -54,7 +54,14 @@ export const documentRoutes = [
       'The stored bytes, with their media type; checked against the hash before they are sent. ' +
       '`X-Document-Kind` and `X-Document-Added-Seq` say what it is and which event added it.',
     params: DocumentParams,
-    response: { status: 200, description: 'The document’s bytes', contentType: 'application/octet-stream' },
+    response: {
+      status: 200,
+      description: 'The document’s bytes',
+      contentType: 'application/octet-stream',
+      headers: {
+        ETag: 'The document’s SHA-256 in quotes, a strong tag: the bytes under a hash never change',
+      },
+    },
     errors: ['document_not_found', 'document_damaged'],
     handler: ({ app, params, res }) => {
       const { document, bytes } = documents.documentBytes(app.db, params.sha256);

@@ -2,7 +2,7 @@ import bwipjs from 'bwip-js/node';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import type { AuthUser } from '../../http/auth';
-import { defineRoute } from '../../http/route';
+import { defineRoute, SENT_WHOLE } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
 import { getItem } from '../items/items.service';
@@ -156,6 +156,7 @@ const barcodeRoute = (ext: 'svg' | 'png') =>
       status: 200,
       description: 'The barcode',
       contentType: ext === 'svg' ? 'image/svg+xml' : 'image/png',
+      headers: SENT_WHOLE,
     },
     errors: ['item_not_found', 'invalid_check_digit', 'invalid_evidence_number'],
     handler: async ({ app, params, query, res }) => {
@@ -320,7 +321,7 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
 symbols, the embedded font). For a screen; not a print job, nothing is recorded.`,
     params: EvidenceNoParams,
     query: LabelPreviewQuery,
-    response: { status: 200, description: 'The label', contentType: 'image/png' },
+    response: { status: 200, description: 'The label', contentType: 'image/png', headers: SENT_WHOLE },
     errors: [
       'unknown_label_format',
       'item_not_found',

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Response } from 'express';
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
-import { defineRoute } from '../../http/route';
+import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { eventRowPages, exportLineOf } from '../../ledger/events-read';
 import type { Ledger } from '../../ledger/ledger';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
@@ -70,7 +70,13 @@ export const ledgerRoutes = [
     tags,
     summary: 'The checkpoint public key',
     description: 'Ed25519, as a PEM SubjectPublicKeyInfo. The same key is named in the ledger’s first event.',
-    response: { status: 200, description: 'PEM', contentType: 'application/x-pem-file', schema: z.string() },
+    response: {
+      status: 200,
+      description: 'PEM',
+      contentType: 'application/x-pem-file',
+      schema: z.string(),
+      headers: SENT_WHOLE,
+    },
     handler: ({ app, res }) => {
       res.status(200).type('application/x-pem-file').send(app.ledger.signer.publicKeyPem);
     },

@@ -62,6 +62,15 @@ export interface CaseReportHead extends ReportHead {
   summary: CaseSummaryFacts;
 }
 
+/**
+ * The history table's columns, the seal's lines breaking between the tokens of seal numbers (after
+ * spaces, commas and slashes). The item report keeps word wrapping: its issued files are redrawn
+ * byte for byte by verify-report.
+ */
+const CASE_HISTORY_COLUMNS = HISTORY_COLUMNS.map((c) =>
+  c.header === 'Seal' ? { ...c, wrap: 'tokens' as const } : c,
+);
+
 const PAGE_SIZE = 500;
 /** Known only once the last item is drawn: sent as HTTP trailers after the document. */
 export const CASE_REPORT_TRAILERS = ['X-Report-Fingerprint', 'X-Report-Pages'] as const;
@@ -362,7 +371,7 @@ export async function streamCaseReport(
           w.heading('Items and their custody history, in order of registration', 12);
           if (itemCount === 0) w.paragraph('No items in this case match the report’s filters.', { size: 9 });
           else {
-            w.beginTable(HISTORY_COLUMNS, 7);
+            w.beginTable(CASE_HISTORY_COLUMNS, 7);
             for await (const item of caseItems(snap.db, filter, siteNames, names)) {
               sink.item(item);
               w.band(item.line);

@@ -6,7 +6,7 @@
  * facts follow from the events") says the same in words, for verifiers written without this code.
  */
 
-import { columnValues, type EffectType } from '../custody/custody.effects';
+import { columnValues, eventColumnValues } from '../custody/custody.effects';
 import { itemEventTypeOf, nextStatus } from '../custody/state-machine';
 import type { ItemStatus } from '../items/items.enums';
 import { categoryName } from '../labels/labels.layout';
@@ -181,17 +181,7 @@ export function itemNow(events: readonly LedgerRecord[]): ItemNow {
   for (const e of events.slice(1)) {
     const type = itemEventTypeOf(e.type);
     if (!type) continue;
-    if (type === 'correction') {
-      const c = e.data as {
-        correctsType?: string;
-        fields?: Record<string, unknown>;
-        updatesCurrent?: boolean;
-      };
-      const corrected: EffectType | null =
-        c.correctsType === 'item_registered' ? 'registered' : itemEventTypeOf(c.correctsType ?? '');
-      if (c.updatesCurrent && corrected && c.fields)
-        Object.assign(now, columnValues(corrected, c.fields, e.actor, new Set(Object.keys(c.fields))));
-    } else Object.assign(now, columnValues(type, e.data, e.actor));
+    Object.assign(now, eventColumnValues(type, e.data, e.actor));
     now.status = nextStatus(now.status, type) ?? now.status;
   }
   return now;

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { defineRoute } from '../../http/route';
+import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
 import { CaseIdParams } from '../cases/cases.contract';
 import { streamCaseReport } from './case.report';
@@ -38,7 +38,7 @@ export const reportRoutes = [
       'A PDF/A-3b court exhibit: the item, its seizure, every event in ledger order (corrections beside what they correct), valuations and disposition, made from a signed checkpoint. It carries its payload, the checkpoint, the public key and an inclusion proof per event; `custody verify-report` checks it offline. The X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.',
     params: EvidenceNoParams,
     query: ItemReportQuery,
-    response: { ...pdf, description: 'The report' },
+    response: { ...pdf, headers: { ...pdf.headers, ...SENT_WHOLE }, description: 'The report' },
     errors: [
       'invalid_evidence_number',
       'invalid_check_digit',

@@ -1,5 +1,8 @@
 import { type ReportFont, reportFonts } from './document';
 
+/** Where a line may break: at spaces (`words`), or also between the tokens of a code (`tokens`, see wrap). */
+export type WrapMode = 'words' | 'tokens';
+
 /** What the measurer reads of a parsed (fontkit) font. */
 interface GlyphMetrics {
   unitsPerEm: number;
@@ -40,18 +43,20 @@ export class TextMeasurer {
   /**
    * Breaks `text` into lines no wider than `maxWidth`: at spaces, at explicit newlines, and inside a
    * word only when the word alone is too wide (a serial number never runs out of its cell).
+   * `tokens` also breaks after a comma or a slash, and a token still too wide after a hyphen if
+   * one fits, before any character: for seal numbers ("KZ-PV/EKB/2022/0041277").
    */
-  wrap(text: string, font: ReportFont, size: number, maxWidth: number): string[] {
-    const key = `${font}|${size}|${maxWidth}|${text}`;
+  wrap(text: string, font: ReportFont, size: number, maxWidth: number, mode: WrapMode = 'words'): string[] {
+    const key = `${font}|${size}|${maxWidth}|${mode}|${text}`;
     const hit = this.wrapped.get(key);
     if (hit) return hit;
-    const lines = this.wrapNow(text, font, size, maxWidth);
+    const lines = this.wrapNow(text, font, size, maxWidth, mode);
     if (this.wrapped.size > 20_000) this.wrapped.clear();
     this.wrapped.set(key, lines);
     return lines;
   }
 
-  private wrapNow(text: string, font: ReportFont, size: number, maxWidth: number): string[] {
+  private wrapNow(text: string, font: ReportFont, size: number, maxWidth: number, mode: WrapMode): string[] {
     const lines: string[] = [];
     const space = this.width(' ', font, size);
     for (const paragraph of text.split('\n')) {
@@ -59,39 +64,51 @@ export class TextMeasurer {
       let lineWidth = 0;
       for (const word of paragraph.split(' ')) {
         if (word === '') continue;
-        let w = this.width(word, font, size);
-        if (line !== '' && lineWidth + space + w <= maxWidth) {
-          line += ` ${word}`;
-          lineWidth += space + w;
-          continue;
-        }
-        if (line !== '') lines.push(line);
-        line = '';
-        lineWidth = 0;
-        let rest = word;
-        while (w > maxWidth) {
-          const [head, tail] = this.split(rest, font, size, maxWidth);
-          lines.push(head);
-          rest = tail;
-          w = this.width(rest, font, size);
-        }
-        line = rest;
-        lineWidth = w;
+        // The pieces of a word after its commas and slashes follow each other with no space.
+        const pieces = mode === 'tokens' ? word.split(/(?<=[,/])/) : [word];
+        pieces.forEach((piece, i) => {
+          const gap = i === 0 ? space : 0;
+          let w = this.width(piece, font, size);
+          if (line !== '' && lineWidth + gap + w <= maxWidth) {
+            line += i === 0 ? ` ${piece}` : piece;
+            lineWidth += gap + w;
+            return;
+          }
+          if (line !== '') lines.push(line);
+          let rest = piece;
+          while (w > maxWidth) {
+            const [head, tail] = this.split(rest, font, size, maxWidth, mode);
+            lines.push(head);
+            rest = tail;
+            w = this.width(rest, font, size);
+          }
+          line = rest;
+          lineWidth = w;
+        });
       }
       lines.push(line);
     }
     return lines;
   }
 
-  private split(word: string, font: ReportFont, size: number, maxWidth: number): [string, string] {
+  private split(
+    word: string,
+    font: ReportFont,
+    size: number,
+    maxWidth: number,
+    mode: WrapMode,
+  ): [string, string] {
     const chars = [...word];
     let width = 0;
     let i = 0;
+    let afterHyphen = 0;
     for (; i < chars.length; i++) {
       const w = this.width(chars[i]!, font, size);
       if (width + w > maxWidth && i > 0) break;
       width += w;
+      if (chars[i] === '-') afterHyphen = i + 1;
     }
+    if (mode === 'tokens' && afterHyphen > 0 && afterHyphen < chars.length) i = afterHyphen;
     return [chars.slice(0, i).join(''), chars.slice(i).join('')];
   }
 }

@@ -3,7 +3,7 @@ import { trimFontCaches } from './document';
 import { ForwardRefs } from './forward';
 import { collectGarbage } from './gc';
 import { drawGlyphs } from './glyphs';
-import { measurer } from './measure';
+import { measurer, type WrapMode } from './measure';
 import { opaquePng } from './opaque-png';
 
 /** Pages between forced collections on a long report (see gc.ts). */
@@ -35,6 +35,8 @@ export interface Column {
   /** Points; the last column takes what is left when omitted. */
   width?: number;
   font?: ReportFont;
+  /** Where the cells' lines may break (measure.ts); at spaces by default. */
+  wrap?: WrapMode;
 }
 
 export interface RowStyle {
@@ -46,7 +48,7 @@ export interface RowStyle {
 export type Pace = () => Promise<void>;
 
 interface Table {
-  columns: { header: string; x: number; width: number; font: ReportFont }[];
+  columns: { header: string; x: number; width: number; font: ReportFont; wrap: WrapMode }[];
   /** Each column's header, wrapped: header lines per column. */
   headerLines: string[][];
   size: number;
@@ -166,7 +168,13 @@ export class ReportWriter {
     const flexWidth = flexible > 0 ? (CONTENT_WIDTH - fixed) / flexible : 0;
     const cols = columns.map((c) => {
       const width = c.width ?? flexWidth;
-      const col = { header: c.header, x, width, font: c.font ?? ('regular' as ReportFont) };
+      const col = {
+        header: c.header,
+        x,
+        width,
+        font: c.font ?? ('regular' as ReportFont),
+        wrap: c.wrap ?? 'words',
+      };
       x += width;
       return col;
     });
@@ -194,7 +202,7 @@ export class ReportWriter {
     const lh = size * 1.25;
     const pad = 2.5;
     const cellLines = table.columns.map((c, i) =>
-      this.m.wrap(cells[i] ?? '', style.font ?? c.font, size, c.width - 2 * pad),
+      this.m.wrap(cells[i] ?? '', style.font ?? c.font, size, c.width - 2 * pad, c.wrap),
     );
     let from = 0;
     let total = Math.max(1, ...cellLines.map((l) => l.length));
