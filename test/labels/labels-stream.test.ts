@@ -1,3 +1,4 @@
+import { Session } from 'node:inspector/promises';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
@@ -37,6 +38,20 @@ function source(n: number) {
 }
 
 const opts = { copies: 1, start: 1 };
+
+/** A full garbage collection, through the inspector (no --expose-gc needed). */
+async function collectGarbage() {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.collectGarbage');
+  } finally {
+    session.disconnect();
+  }
+}
+
+/** The page tree's page count and its Kids, as written. */
+const kidsOf = (pdf: string) => /\/Type \/Pages\n\/Count (\d+)\n\/Kids \[([^\]]*)\]/.exec(pdf);
 
 describe('label streams', () => {
   it('stop rendering when the client goes away', async () => {
@@ -92,5 +107,45 @@ describe('label streams', () => {
     releaseAll();
     expect(pulled.items).toBe(60);
     expect(bytes).toBeGreaterThan(60 * 1000);
+  });
+
+  it('keep nothing of a finished page: memory does not grow with the pages drawn', async () => {
+    const n = 60;
+    const { pages } = source(n);
+    const doc = newLabelDoc('t', new Date(0));
+    // Each page's dictionary and the page itself, watched without being kept.
+    const watched: WeakRef<object>[] = [];
+    doc.on('pageAdded', () => {
+      watched.push(
+        new WeakRef(doc.page),
+        new WeakRef((doc.page as unknown as { dictionary: object }).dictionary),
+      );
+    });
+    const parts: Buffer[] = [];
+    const out = new Writable({
+      write(c: Buffer, _e, cb) {
+        parts.push(c);
+        cb();
+      },
+    });
+    expect((await streamItemLabelsPdf(new StreamSink(out), doc, FORMATS['4x2'], pages, opts)).finished).toBe(
+      true,
+    );
+    await new Promise((r) => setImmediate(r));
+    await collectGarbage();
+    // The document is still held here: only its last page (doc.page) may still be reachable.
+    const alive = watched.filter((w) => w.deref() !== undefined).length;
+    expect(watched).toHaveLength(2 * n);
+    expect(alive).toBeLessThanOrEqual(2);
+    // The page tree still names every page, in order, as pdfkit writes it.
+    const pdf = Buffer.concat(parts).toString('latin1');
+    const kids = kidsOf(pdf);
+    expect(kids?.[1]).toBe(String(n));
+    const ids = (kids?.[2] ?? '')
+      .split(' 0 R')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
+    expect(ids).toHaveLength(n);
+    for (const id of ids) expect(pdf).toContain(`\n${id} 0 obj\n<<\n/Type /Page\n`);
   });
 });

@@ -32,25 +32,53 @@ export function newLabelDoc(title: string, now: Date): TextDoc {
     info: { Title: title, Creator: 'Custody Ledger', CreationDate: now },
   });
   registerLabelFonts(doc);
+  compactPageTree(doc);
   return doc;
 }
 
+interface PageRef {
+  id: number;
+  gen: number;
+}
+
+/** The page tree's Kids as an object pdfkit writes through its toString(), like one reference. */
+interface PageList {
+  push(ref: PageRef): number;
+  toString(): string;
+}
+
 /**
- * pdfkit keeps each finished page's dictionary (and through it its resources) until the file
- * ends, only to write the page's reference into the page tree: 67,000 pages would hold >100 MB.
- * Once a page is written its reference's id is all that is still needed, so the page tree keeps a
- * bare reference (its id and generation, which is all its "N 0 R" is made of) in its place.
+ * pdfkit keeps every page's dictionary in the page tree's Kids until the file ends, only to write
+ * "N 0 R" for each there: 67,000 pages would hold their dictionaries (and through them their
+ * resources), and even bare references cost about 56 bytes a page. The document's Kids becomes a
+ * list of page object numbers (4 bytes a page) that writes itself as pdfkit would have written the
+ * array, "[3 0 R 6 0 R …]": the same bytes, and a finished page is referenced by nothing.
+ * pdfkit writes a value that is one of its references with toString(), so the list takes a
+ * reference's prototype (pdfkit does not export the class); the page tree is only read when the
+ * document ends (links to pages and outlines, which would read it earlier, are not used here).
  */
-function releasePage(doc: TextDoc, page: PDFKit.PDFPage | undefined): void {
-  type Ref = { id: number; gen: number; data: unknown };
-  const ref = (page as unknown as { dictionary?: Ref } | undefined)?.dictionary;
-  if (!ref) return;
-  ref.data = {};
-  const kids = (doc as unknown as { _root: { data: { Pages: { data: { Kids: Ref[] } } } } })._root.data.Pages
-    .data.Kids;
-  const at = kids.lastIndexOf(ref);
-  if (at >= 0)
-    kids[at] = Object.assign(Object.create(Object.getPrototypeOf(ref)), { id: ref.id, gen: ref.gen });
+function compactPageTree(doc: TextDoc): void {
+  const pages = (doc as unknown as { _root: { data: { Pages: { data: { Kids: unknown } } } } })._root.data
+    .Pages;
+  let ids = new Uint32Array(1024);
+  let count = 0;
+  const list: PageList = Object.create(Object.getPrototypeOf(Object.getPrototypeOf(pages)));
+  list.push = (ref) => {
+    if (ref.gen !== 0) throw new Error('pdfkit wrote a page reference of another generation');
+    if (count === ids.length) {
+      const more = new Uint32Array(ids.length * 2);
+      more.set(ids);
+      ids = more;
+    }
+    ids[count++] = ref.id;
+    return count;
+  };
+  list.toString = () => {
+    const refs = new Array<string>(count);
+    for (let i = 0; i < count; i++) refs[i] = `${ids[i]} 0 R`;
+    return `[${refs.join(' ')}]`;
+  };
+  pages.data.Kids = list;
 }
 
 /** How a stream ended: `finished` false when the client went away; `drawn` labels were drawn. */
@@ -77,7 +105,6 @@ export async function streamLabelPages<T>(
   const grid = f.sheet;
   let slot = grid ? opts.start - 1 : 0;
   let open = false;
-  let finished: PDFKit.PDFPage | undefined;
   let drawn = 0;
   /**
    * pdfkit lays a line out (fontkit shaping) for every measure and every draw — four times a line
@@ -92,12 +119,8 @@ export async function streamLabelPages<T>(
     trimFontCaches(doc);
     drawn += 1;
   };
-  const addPage = (size: [number, number]) => {
-    // addPage writes the page before it (no bufferPages): that page can be let go.
-    doc.addPage({ size, margin: 0 });
-    releasePage(doc, finished);
-    finished = doc.page;
-  };
+  // addPage writes the page before it (no bufferPages); nothing keeps it afterwards (see compactPageTree).
+  const addPage = (size: [number, number]) => doc.addPage({ size, margin: 0 });
   for (const page of pages) {
     for (const item of page) {
       for (let c = 0; c < opts.copies; c++) {
