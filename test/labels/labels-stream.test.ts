@@ -2,10 +2,13 @@ import { Session } from 'node:inspector/promises';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatEvidenceNo } from '../../src/lib/codes';
+import { drawPlan } from '../../src/modules/labels/labels.draw-pdf';
 import { FORMATS } from '../../src/modules/labels/labels.formats';
+import { planItemLabel } from '../../src/modules/labels/labels.layout';
 import { newLabelDoc, streamItemLabelsPdf } from '../../src/modules/labels/labels.pdf';
 import type { LabelItem } from '../../src/modules/labels/labels.select';
 import { StreamSink } from '../../src/modules/labels/stream-sink';
+import { trimFontCaches } from '../../src/modules/reports/pdf/document';
 
 /** `n` labels in pages of 10, counting how many the writer has asked for. */
 function source(n: number) {
@@ -147,5 +150,43 @@ describe('label streams', () => {
       .filter((t) => t !== '');
     expect(ids).toHaveLength(n);
     for (const id of ids) expect(pdf).toContain(`\n${id} 0 obj\n<<\n/Type /Page\n`);
+  });
+
+  it('end the file in paced slices with the bytes pdfkit writes when it ends a document itself', async () => {
+    // 700 labels: 2,100 objects, so the cross-reference table is written in more than one slice.
+    const n = 700;
+    const f = FORMATS['2x1'];
+    const parts: Buffer[] = [];
+    const out = new Writable({
+      write(c: Buffer, _e, cb) {
+        parts.push(c);
+        setImmediate(cb);
+      },
+    });
+    const { pages } = source(n);
+    const result = await streamItemLabelsPdf(
+      new StreamSink(out),
+      newLabelDoc('t', new Date(0)),
+      f,
+      pages,
+      opts,
+    );
+    expect(result).toEqual({ finished: true, drawn: n });
+    // The same labels drawn straight into pdfkit, ended by pdfkit's own end().
+    const doc = newLabelDoc('t', new Date(0));
+    const plain: Buffer[] = [];
+    doc.on('data', (c: Buffer) => plain.push(c));
+    const ended = new Promise((r) => doc.once('end', r));
+    for (const page of source(n).pages)
+      for (const item of page) {
+        doc.addPage({ size: [f.width, f.height], margin: 0 });
+        drawPlan(doc, planItemLabel(f, item), 0, 0);
+        trimFontCaches(doc);
+      }
+    doc.end();
+    await ended;
+    const paced = Buffer.concat(parts);
+    expect(paced.subarray(-40).toString('latin1')).toContain('%%EOF');
+    expect(paced.equals(Buffer.concat(plain))).toBe(true);
   });
 });

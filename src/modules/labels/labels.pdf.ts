@@ -81,6 +81,70 @@ function compactPageTree(doc: TextDoc): void {
   pages.data.Kids = list;
 }
 
+/** What of pdfkit's document the paced ending reads (pdfkit 0.20). */
+interface PdfkitEnding {
+  _finalize(): void;
+  _write(data: string): void;
+  push(chunk: null): boolean;
+  _offsets: (number | null)[];
+  _offset: number;
+  _root: { toString(): string };
+  _info: { toString(): string };
+  _id: Uint8Array;
+  _security: unknown;
+}
+
+/** Cross-reference lines written between two paces of the sink (about 40 KB). */
+const XREF_SLICE = 2000;
+
+/**
+ * Ends the document as pdfkit's end() does, but writes its cross-reference table (one 20-byte line
+ * per object: three objects a label, 4 MB for 67,000 labels) in slices paced to the client instead
+ * of all at once into the socket's buffer. pdfkit's own _finalize is kept from running inside
+ * end(); the table and trailer are then written with the same bytes it writes (a test compares).
+ * A document with encryption, which this never makes, is left to pdfkit.
+ */
+async function endPaced(doc: TextDoc, sink: StreamSink): Promise<void> {
+  const d = doc as unknown as PdfkitEnding;
+  if (d._security) {
+    doc.end();
+    return;
+  }
+  let due = false;
+  d._finalize = () => {
+    due = true;
+  };
+  doc.end();
+  if (!due) throw new Error('pdfkit did not finish the document in end()');
+  const xref = d._offset;
+  d._write('xref');
+  d._write(`0 ${d._offsets.length + 1}`);
+  d._write('0000000000 65535 f ');
+  for (let i = 0; i < d._offsets.length; i++) {
+    d._write(`${`0000000000${d._offsets[i]}`.slice(-10)} 00000 n `);
+    if (i % XREF_SLICE === XREF_SLICE - 1) {
+      await sink.pace();
+      if (sink.aborted) return;
+    }
+  }
+  const id = `<${Buffer.from(d._id).toString('hex')}>`;
+  d._write('trailer');
+  d._write(
+    [
+      '<<',
+      `/Size ${d._offsets.length + 1}`,
+      `/Root ${d._root}`,
+      `/Info ${d._info}`,
+      `/ID [${id} ${id}]`,
+      '>>',
+    ].join('\n'),
+  );
+  d._write('startxref');
+  d._write(`${xref}`);
+  d._write('%%EOF');
+  d.push(null);
+}
+
 /** How a stream ended: `finished` false when the client went away; `drawn` labels were drawn. */
 export interface StreamResult {
   finished: boolean;
@@ -150,7 +214,8 @@ export async function streamLabelPages<T>(
       }
     }
   }
-  doc.end();
+  await endPaced(doc, sink);
+  if (sink.aborted) return { finished: false, drawn };
   await ended;
   sink.end();
   return { finished: true, drawn };
