@@ -10,7 +10,7 @@ import { newLabelDoc } from '../../src/modules/labels/labels.pdf';
 import type { LabelItem } from '../../src/modules/labels/labels.select';
 import { zplLabel } from '../../src/modules/labels/labels.zpl';
 import { drawable, REPLACEMENT, renderText, textWidth } from '../../src/modules/labels/text-bitmap';
-import { fitLine } from '../../src/modules/labels/text-fit';
+import { fitLine, wrapCut, wrapText } from '../../src/modules/labels/text-fit';
 import { missing } from './decode';
 import { expectInsideAndClear } from './plan-checks';
 
@@ -157,4 +157,92 @@ describe('worst-case items as ZPL: every graphic field inside the label', () => 
           }
         }
       });
+});
+
+/** The 4x6's captioned fields as drawn: caption → its value lines (after the drawing's own fit). */
+function fieldsOf(item: LabelItem) {
+  const f = FORMATS['4x6'];
+  const rows = new Map<string, { lines: string[]; bottom: number }>();
+  let caption = '';
+  for (const o of texts(planItemLabel(f, item).ops)) {
+    const shown = fitLine((t, s) => textWidth(o.font, t, s), o.text, { ...o, width: o.w, height: o.h }).text;
+    if (o.font === 'regular') {
+      caption = o.text;
+      rows.set(caption, { lines: [], bottom: o.y + o.h });
+    } else if (o.font === 'bold' && rows.has(caption)) {
+      const row = rows.get(caption) as { lines: string[]; bottom: number };
+      row.lines.push(shown);
+      row.bottom = o.y + o.h;
+    }
+  }
+  return rows;
+}
+/** Lines joined as they were broken: a space where a line did not end in a dash or slash. */
+const joinLines = (lines: string[]) =>
+  lines.reduce((all, l) => (all === '' ? l : /[-/]$/.test(all) ? all + l : `${all} ${l}`), '');
+
+describe('4x6: identifiers whole, broken between tokens, and the label used', () => {
+  it('a 52-character serial and a seal break only at a dash or a space, never inside a token', () => {
+    const item = WORST.kazakh as LabelItem;
+    const rows = fieldsOf(item);
+    for (const [caption, value] of [
+      ['Serial', item.serialNumber],
+      ['Seal', item.sealNo],
+    ] as const) {
+      const lines = rows.get(caption)?.lines ?? [];
+      expect(joinLines(lines), caption).toBe(value);
+      const tokens = new Set((value as string).split(/[\s]+|(?<=[-/])/));
+      for (const l of lines)
+        for (const tok of l.split(/\s+|(?<=[-/])/)) expect(tokens, `${caption}: ${l}`).toContain(tok);
+    }
+    // Nothing cut on a realistic long label.
+    for (const [caption, row] of rows) for (const l of row.lines) expect(l, caption).not.toContain('…');
+  });
+
+  it('200-character make, model and serial, 100-character seal: case, serial and seal whole, the rest cut, the label filled', () => {
+    const item = WORST.huge as LabelItem;
+    const rows = fieldsOf(item);
+    expect(rows.get('Case')?.lines.join(' ')).toBe(item.caseNumber);
+    expect(rows.get('Seized')?.lines).toEqual([item.seizedOn]);
+    expect(rows.get('Serial')?.lines.join('')).toBe(item.serialNumber);
+    expect(rows.get('Seal')?.lines.join('')).toBe(item.sealNo);
+    for (const c of ['Site', 'Make', 'Model']) {
+      const lines = rows.get(c)?.lines ?? [];
+      expect(lines.length, c).toBeGreaterThanOrEqual(1);
+      expect(lines.at(-1), c).toMatch(/…$/);
+    }
+    // The fields reach the bottom of the label, not three quarters of it.
+    const f = FORMATS['4x6'];
+    const bottom = Math.max(...[...rows.values()].map((r) => r.bottom));
+    expect(bottom).toBeGreaterThan(f.height - f.layout.margin - 2 * f.layout.lineSize);
+    expect(bottom).toBeLessThanOrEqual(f.height - f.layout.margin + 1e-6);
+  });
+});
+
+describe('wrapText', () => {
+  const m = (t: string, size: number) => textWidth('bold', t, size);
+  const w = m('HTX2104A0012345-ҚҰ', 10);
+  it('breaks after a dash before it breaks inside a word', () => {
+    expect(wrapText(m, 'HTX2104A0012345-ҚҰРЫЛҒЫ-0000', w, 10, 3)).toEqual([
+      'HTX2104A0012345-',
+      'ҚҰРЫЛҒЫ-0000',
+    ]);
+    expect(wrapText(m, 'HTX2104A0012345/ҚҰРЫЛҒЫ', w, 10, 3)).toEqual(['HTX2104A0012345/', 'ҚҰРЫЛҒЫ']);
+  });
+  it('breaks a token wider than the line into even parts, or refuses to', () => {
+    const long = '0'.repeat(30);
+    const lines = wrapText(m, long, w, 10, 3) as string[];
+    expect(lines.join('')).toBe(long);
+    expect(
+      Math.max(...lines.map((l) => l.length)) - Math.min(...lines.map((l) => l.length)),
+    ).toBeLessThanOrEqual(1);
+    expect(wrapText(m, long, w, 10, 3, false)).toBeNull();
+  });
+  it('wrapCut ends the last line it keeps with "…", inside the width', () => {
+    const text = 'Модель өте ұзын атауы '.repeat(6).trim();
+    const lines = wrapCut(m, text, () => w, 10, 2);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/…$/);
+    for (const l of lines) expect(m(l, 10)).toBeLessThanOrEqual(w);
+  });
 });

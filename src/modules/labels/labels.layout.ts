@@ -2,7 +2,7 @@ import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import type { LabelItem } from './labels.select';
 import { drawable, textWidth } from './text-bitmap';
-import { type LabelFont, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
+import { type LabelFont, MEASURE_SLACK, type Measure, wrapCut, wrapText } from './text-fit';
 
 const MM = 72 / 25.4;
 
@@ -255,9 +255,14 @@ export function planItemLabel(f: LabelFormat, item: LabelItem, dpi: number = f.d
   return { width: W, height: H, ops: printable(ops) };
 }
 
-/** The plan's text as the fonts draw it: a character they lack shows as "\uFFFD", measured as such. */
+/** The plan's text (in place) as the fonts draw it: a character they lack shows as "\uFFFD", measured as such. */
 export function printable(ops: PlanOp[]): PlanOp[] {
-  return ops.map((o) => (o.op === 'text' ? { ...o, text: drawable(o.font, o.text) } : o));
+  for (const [i, o] of ops.entries()) {
+    if (o.op !== 'text') continue;
+    const text = drawable(o.font, o.text);
+    if (text !== o.text) ops[i] = { ...o, text };
+  }
+  return ops;
 }
 
 /**
@@ -283,31 +288,70 @@ interface FieldArea {
 
 const boldWidth: Measure = (t, size) => textWidth('bold', t, size);
 
+/** What identifies the rig or the case: shown whole on a 4x6, never cut. */
+const IDENTIFIERS = new Set(['Case', 'Seized', 'Serial', 'Seal', 'Quantity']);
+
 /**
- * A value on one line, or a little smaller, or wrapped onto up to three lines; null if it cannot.
- * One word (a serial, a seal number) shrinks further first: split in two it reads as two numbers.
+ * How a value may be set, best first: [size factor, most lines, may break inside a word]. Text
+ * (site, make, model) wraps between words before it shrinks. An identifier shrinks a step before it
+ * wraps, wraps only between its tokens (at spaces, dashes, slashes), and shrinks further before a
+ * token is broken between characters: split mid-token it reads as two numbers.
  */
-function valueLines(value: string, widths: (line: number) => number, size: number) {
-  for (const k of value.includes(' ') ? [1, 0.9, 0.82] : [1, 0.9, 0.82, 0.72])
-    if (boldWidth(value, size * k) <= widths(0)) return { lines: [value], size: size * k };
-  // Wrapped between words, a little smaller if need be, before a word is broken.
-  for (const k of [1, 0.9, 0.82]) {
-    const lines = wrapText(boldWidth, value, widths, size * k, 3, false);
+const TEXT_TRIES: [number, number, boolean][] = [
+  [1, 1, false],
+  [0.9, 1, false],
+  [1, 3, false],
+  [0.9, 3, false],
+  [0.82, 3, false],
+  [1, 3, true],
+  [0.82, 3, true],
+];
+const ID_TRIES: [number, number, boolean][] = [
+  [1, 1, false],
+  [0.9, 1, false],
+  [0.82, 1, false],
+  [1, 2, false],
+  [0.9, 2, false],
+  [0.82, 2, false],
+  [0.72, 1, false],
+  [0.64, 1, false],
+  [0.82, 3, false],
+  [0.72, 3, false],
+  [0.64, 3, false],
+  [0.72, 3, true],
+];
+
+/** A value whole on its lines at a size no smaller than `least`, or null if it cannot be. */
+function valueLines(
+  value: string,
+  id: boolean,
+  widths: (line: number) => number,
+  size: number,
+  least: number,
+) {
+  for (const [k, most, breakWords] of id ? ID_TRIES : TEXT_TRIES) {
+    if (size * k < least) continue;
+    const lines = wrapText(boldWidth, value, widths, size * k, most, breakWords);
     if (lines) return { lines, size: size * k };
   }
-  const lines = wrapText(boldWidth, value, widths, size, 3);
-  return lines ? { lines, size } : null;
+  return null;
 }
 
 type FieldRow = { caption: string; lines: string[]; size: number };
 
+/** The sizes tried for a 4x6's fields, as factors of the format's line size: largest first. */
+const FIELD_SIZES = [1.25, 1.125, 1, 0.9, 0.8, 0.7, 0.6];
+/** No value is set smaller than this (of the line size): 8 pt on a 4x6. */
+const LEAST = 0.5;
+
 /**
  * The captioned fields of a large label (4x6: "everything, large"), at the largest size from 125 %
- * of `base` down at which every field fits whole, a long value (model, serial, seal, site) a little
- * smaller or wrapped onto up to three lines. Only if none does are values cut, one line each.
+ * of `base` down at which every field shows whole, a long value a little smaller or on up to three
+ * lines. Only if none does, at the smallest size, are values cut — site, make or model, the longest
+ * first, each keeping at least a line — while case number, date, serial and seal stay whole.
  */
 function captionedFields(fields: [string, string][], a: FieldArea, base: number): PlanOp[] {
-  for (const k of [1.25, 1.125, 1, 0.9, 0.8, 0.7]) {
+  for (const k of FIELD_SIZES) {
     const size = base * k;
     const lineH = size * 1.25;
     const rows: FieldRow[] = [];
@@ -316,8 +360,10 @@ function captionedFields(fields: [string, string][], a: FieldArea, base: number)
       const top = y;
       const fitted = valueLines(
         value,
+        IDENTIFIERS.has(caption),
         (line) => valueWidth(a, top + line * lineH, size) * MEASURE_SLACK,
         size,
+        base * LEAST,
       );
       if (!fitted || y + fitted.lines.length * lineH > a.bottom) break;
       rows.push({ caption, ...fitted });
@@ -325,11 +371,36 @@ function captionedFields(fields: [string, string][], a: FieldArea, base: number)
     }
     if (rows.length === fields.length) return fieldRows(rows, a, size);
   }
-  return fieldRows(
-    fields.map(([caption, value]) => ({ caption, lines: [value], size: base })),
-    a,
-    base,
-  );
+  const size = base * (FIELD_SIZES[FIELD_SIZES.length - 1] as number);
+  return fieldRows(cutFields(fields, a, size), a, size);
+}
+
+/** Every value at `size`, the longest cuttable one losing a line at a time until all fit. */
+function cutFields(fields: [string, string][], a: FieldArea, size: number): FieldRow[] {
+  const lineH = size * 1.25;
+  const caps = fields.map(() => Number.POSITIVE_INFINITY);
+  for (;;) {
+    const rows: FieldRow[] = [];
+    let y = a.y;
+    for (const [i, [caption, value]] of fields.entries()) {
+      const top = y;
+      const widths = (line: number) => valueWidth(a, top + line * lineH, size) * MEASURE_SLACK;
+      const lines = wrapCut(boldWidth, value, widths, size, caps[i] as number);
+      rows.push({ caption, lines, size });
+      y += lines.length * lineH;
+    }
+    if (y <= a.bottom + 1e-6) return rows;
+    // The value to cut: the longest text, or only when none is left to cut, the longest identifier.
+    let cut = -1;
+    for (const pass of [false, true]) {
+      for (const [i, row] of rows.entries())
+        if (IDENTIFIERS.has(row.caption) === pass && row.lines.length > 1)
+          if (cut < 0 || row.lines.length > (rows[cut] as FieldRow).lines.length) cut = i;
+      if (cut >= 0) break;
+    }
+    if (cut < 0) return rows;
+    caps[cut] = (rows[cut] as FieldRow).lines.length - 1;
+  }
 }
 
 /** A value line's width at `y`: narrower beside the DataMatrix than below it. */

@@ -61,14 +61,7 @@ export function fitLine(measure: Measure, text: string, box: TextBox): FittedLin
       w = measure(shown, size);
     }
     if (w > box.width) {
-      let lo = 0;
-      let hi = text.length;
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (measure(`${text.slice(0, mid)}…`, size) <= box.width) lo = mid;
-        else hi = mid - 1;
-      }
-      shown = `${text.slice(0, lo).trimEnd()}…`;
+      shown = ellipsize(measure, text, box.width, size);
       w = measure(shown, size);
     }
   }
@@ -86,11 +79,15 @@ export type Measure = (text: string, size: number) => number;
 /** A layout measures with the glyph advance table; renderers with their own metrics: leave slack. */
 export const MEASURE_SLACK = 0.97;
 
+/** A word's pieces, each ending at a dash or slash: where a word may break before its characters. */
+const pieces = (word: string) => word.match(/[^-/‐–—]*[-/‐–—]+|[^-/‐–—]+/g) ?? [word];
+
 /**
  * Breaks `text` into at most `maxLines` lines no wider than `widths` (one for all, or the n-th
- * line's) at `size`, at spaces (a word
- * wider than the line, such as a serial number, is broken between characters); null if it needs
- * more lines.
+ * line's) at `size`; null if it needs more lines. It breaks between words first; a word wider than
+ * its line breaks after a dash or slash in it (`HTX2104-ҚҰРЫЛҒЫ-` / `000987`), and only a piece
+ * still wider than the line is broken between characters, into even parts (or, with `breakWords`
+ * false, makes it null).
  */
 export function wrapText(
   measure: Measure,
@@ -98,7 +95,6 @@ export function wrapText(
   widths: number | ((line: number) => number),
   size: number,
   maxLines: number,
-  /** false: a word wider than its line makes it null instead of being broken. */
   breakWords = true,
 ): string[] | null {
   const widthOf = typeof widths === 'number' ? () => widths : widths;
@@ -116,34 +112,76 @@ export function wrapText(
     if (words.length && !/[\p{L}\p{N}]/u.test(w)) words[words.length - 1] += ` ${w}`;
     else words.push(w);
   }
-  for (const word of words) {
-    const joined = line ? `${line} ${word}` : word;
+  // Onto the line if it fits there, else onto a new line if it fits alone; false if not even that.
+  const place = (joined: string, unit: string) => {
     if (fits(joined)) {
       line = joined;
-      continue;
+      return true;
     }
     if (line) push(line);
     line = '';
-    if (!breakWords && !fits(word)) return null;
-    // A word broken between characters is broken into even pieces, not a full line and a stub.
-    const pieces = Math.ceil(measure(word, size) / width);
-    const even = Math.ceil(word.length / pieces);
-    let rest = word;
-    while (rest.length > even && fits(rest.slice(0, even))) {
-      push(rest.slice(0, even));
-      rest = rest.slice(even);
+    if (!fits(unit)) return false;
+    line = unit;
+    return true;
+  };
+  for (const word of words) {
+    if (!place(line ? `${line} ${word}` : word, word)) {
+      for (const piece of pieces(word)) {
+        if (place(line + piece, piece)) continue;
+        if (!breakWords) return null;
+        // Broken between characters into even parts, not a full line and a stub.
+        const parts = Math.ceil(measure(piece, size) / width);
+        const even = Math.ceil(piece.length / parts);
+        let rest = piece;
+        while (rest.length > even && fits(rest.slice(0, even))) {
+          push(rest.slice(0, even));
+          rest = rest.slice(even);
+        }
+        while (!fits(rest)) {
+          let n = 1;
+          while (n < rest.length && fits(rest.slice(0, n + 1))) n++;
+          push(rest.slice(0, n));
+          rest = rest.slice(n);
+        }
+        line = rest;
+      }
     }
-    while (!fits(rest)) {
-      let n = 1;
-      while (n < rest.length && fits(rest.slice(0, n + 1))) n++;
-      push(rest.slice(0, n));
-      rest = rest.slice(n);
-    }
-    line = rest;
     if (lines.length > maxLines) return null;
   }
   if (line) lines.push(line);
   return lines.length <= maxLines ? lines : null;
+}
+
+/**
+ * `text` on at most `maxLines` lines as wrapText breaks it; when it needs more, the last line
+ * shown ends in "…" (cut where it still fits).
+ */
+export function wrapCut(
+  measure: Measure,
+  text: string,
+  widths: (line: number) => number,
+  size: number,
+  maxLines: number,
+): string[] {
+  const lines = wrapText(measure, text, widths, size, Number.POSITIVE_INFINITY) ?? [];
+  if (lines.length <= maxLines) return lines;
+  const n = Math.max(1, maxLines);
+  // The rest from the last line shown on, joined as it was broken (no space after a dash).
+  let rest = '';
+  for (const l of lines.slice(n - 1)) rest += rest && !/[-/‐–—]$/.test(rest) ? ` ${l}` : l;
+  return [...lines.slice(0, n - 1), ellipsize(measure, rest, widths(n - 1), size)];
+}
+
+/** The longest start of `text` that fits `width` with "…" after it. */
+export function ellipsize(measure: Measure, text: string, width: number, size: number): string {
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid)}…`, size) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo).trimEnd()}…`;
 }
 
 /**
