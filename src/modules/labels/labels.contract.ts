@@ -47,39 +47,54 @@ export const ItemLabelsQuery = z.object({
   outline: flag.optional().openapi({ description: 'true: also draw each label’s outline (a test print)' }),
 });
 
+/** A long list in a JSON body; strict: a misspelt member (`copise`) is refused, not printed without. */
+const listBody = {
+  // An empty list is answered with empty_selection, as an empty items= is.
+  items: z.array(z.string().max(40)).max(200_000).openapi({ description: 'Up to 100,000 evidence numbers' }),
+  copies: z.number().int().min(1).max(10).default(1),
+  skipMissing: z.boolean().default(false),
+};
+
 export const ItemLabelsBody = z
-  .object({
-    // An empty list is answered with empty_selection, as an empty items= is.
-    items: z
-      .array(z.string().max(40))
-      .max(200_000)
-      .openapi({ description: 'Up to 100,000 evidence numbers' }),
+  .strictObject({
+    ...listBody,
     format: z.string().max(40).default('4x2'),
-    copies: z.number().int().min(1).max(10).default(1),
     start: z.number().int().min(1).default(1),
-    skipMissing: z.boolean().default(false),
     outline: z.boolean().default(false),
   })
   .openapi('ItemLabelsRequest');
+
+const dpi = z
+  .enum(['203', '300'])
+  .default('203')
+  .transform(Number)
+  .openapi({ description: 'The print head: 203 or 300 dpi' });
+
+const zplFont = z
+  .string()
+  .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/)
+  .optional()
+  .openapi({
+    description:
+      'A Unicode font the printer holds (e.g. E:TT0003M_.FNT, or one you downloaded): all text is printed with it through ^A@ instead of graphic fields',
+  });
 
 export const ZplLabelsQuery = z.object({
   ...selectors,
   format: formatParam(THERMAL_FORMATS),
   ...common,
-  dpi: z
-    .enum(['203', '300'])
-    .default('203')
-    .transform(Number)
-    .openapi({ description: 'The print head: 203 or 300 dpi' }),
-  zplFont: z
-    .string()
-    .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/)
-    .optional()
-    .openapi({
-      description:
-        'A Unicode font the printer holds (e.g. E:TT0003M_.FNT, or one you downloaded): all text is printed with it through ^A@ instead of graphic fields',
-    }),
+  dpi,
+  zplFont,
 });
+
+export const ZplLabelsBody = z
+  .strictObject({
+    ...listBody,
+    format: z.string().max(40).default('4x2'),
+    dpi: z.union([z.literal(203), z.literal(300)]).default(203),
+    zplFont,
+  })
+  .openapi('ZplLabelsRequest');
 
 export const LocationLabelsQuery = z.object({
   codes: z
