@@ -63,9 +63,6 @@ const locations = (query: Record<string, string | number | boolean>): Call => ({
 });
 const listsFormats = (formats: string[]) => (b: Record<string, unknown>) =>
   expect(b.formats).toEqual(formats);
-const names = (key: 'unknown' | 'disposed', list: () => string[]) => (b: Record<string, unknown>) =>
-  expect(b[key]).toEqual(list());
-
 const refusals: Refusal[] = [
   // An unknown format, the valid ones listed.
   ...[
@@ -100,14 +97,20 @@ const refusals: Refusal[] = [
       call: () => call([good, ghost]),
       status: 404,
       code: 'label_items_not_found',
-      check: names('unknown', () => [ghost]),
+      check: (b) => {
+        expect(b.unknown).toEqual([ghost]);
+        expect(b.detail).toMatch(/^1 of the selected evidence numbers is not registered \(first: /);
+      },
     },
     {
       name: `disposed items: ${where}`,
       call: () => call([gone, good]),
       status: 409,
       code: 'label_items_disposed',
-      check: names('disposed', () => [gone]),
+      check: (b) => {
+        expect(b.disposed).toEqual([gone]);
+        expect(b.detail).toMatch(/^1 of the selected items is disposed of \(first: EV/);
+      },
     },
     {
       name: `skipMissing=true with nothing left: ${where}`,
@@ -126,6 +129,10 @@ const refusals: Refusal[] = [
     call: () => zpl({ caseId: goneCase }),
     status: 409,
     code: 'label_items_disposed',
+    check: (b) =>
+      expect(b.detail).toMatch(
+        /^the case holds 1 disposed-of item \(first: .*send skipMissing=true to print the others$/,
+      ),
   },
   // An empty selection.
   {
@@ -287,6 +294,32 @@ const refusals: Refusal[] = [
     call: () => ({ get: `/items/${gone}/label.png` }),
     status: 409,
     code: 'label_items_disposed',
+    check: (b) => expect(b.detail).toMatch(/^EV-26-\d{7}-\d is destroyed: .*no preview$/),
+  },
+  // Numbers in plain digits only: 1e1 is not 10, 0b11 not 3.
+  ...(
+    [
+      ['copies=1e1: items.pdf GET', () => pdf({ items: good, copies: '1e1' })],
+      ['copies=0x2: items.zpl', () => zpl({ items: good, copies: '0x2' })],
+      ['copies= empty: locations.pdf', () => locations({ codes: location, copies: '' })],
+      ['start=0b11: items.pdf GET', () => pdf({ items: good, format: 'a4-l7163', start: '0b11' })],
+      ['start=1.5: locations.pdf', () => locations({ codes: location, format: 'a4-l7163', start: '1.5' })],
+    ] as const
+  ).map(
+    ([name, call]): Refusal => ({
+      name,
+      call,
+      status: 400,
+      code: 'validation_failed',
+      check: (b) => expect(JSON.stringify(b.errors)).toContain('in digits'),
+    }),
+  ),
+  {
+    name: 'zplFont= not a printer font: items.zpl',
+    call: () => zpl({ items: good, zplFont: 'garbage' }),
+    status: 400,
+    code: 'validation_failed',
+    check: (b) => expect(JSON.stringify(b.errors)).toContain('such as E:TT0003M_.FNT'),
   },
   // Location labels: the codes themselves.
   {

@@ -1,4 +1,4 @@
-import { BooleanQuery } from '../../lib/contract';
+import { BooleanQuery, queryInteger } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
 
@@ -29,7 +29,7 @@ const selectors = {
 };
 
 const common = {
-  copies: z.coerce.number().int().min(1).max(10).default(1).openapi({ description: 'Labels per item, 1–10' }),
+  copies: queryInteger({ min: 1, max: 10, example: 2, description: 'Labels per item, 1–10' }).default(1),
   skipMissing: flag.optional().openapi({
     description:
       'true: print without the unknown or disposed items (named in `X-Labels-Skipped`) instead of refusing the job',
@@ -41,9 +41,11 @@ export const ItemLabelsQuery = z.object({
   format: formatParam(LABEL_FORMATS),
   ...common,
   // No maximum here: a start= beyond the sheet is answered with start_beyond_sheet and the sheet's size.
-  start: z.coerce.number().int().min(1).default(1).openapi({
+  start: queryInteger({
+    min: 1,
+    example: 1,
     description: 'Sheets only: the position (1 = top left, row by row) of the first label on the first sheet',
-  }),
+  }).default(1),
   outline: flag.optional().openapi({ description: 'true: also draw each label’s outline (a test print)' }),
 });
 
@@ -72,7 +74,10 @@ const dpi = z
 
 const zplFont = z
   .string()
-  .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/)
+  .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/, {
+    error:
+      'expected a font the printer holds, such as E:TT0003M_.FNT (drive letter, colon, name in capitals, .FNT or .TTF)',
+  })
   .optional()
   .openapi({
     description:

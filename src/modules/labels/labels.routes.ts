@@ -5,6 +5,7 @@ import type { AuthUser } from '../../http/auth';
 import { defineRoute } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
+import { AppError } from '../../lib/errors';
 import { getItem } from '../items/items.service';
 import {
   BarcodeQuery,
@@ -20,7 +21,7 @@ import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
 import { planItemLabel } from './labels.layout';
 import { newLabelDoc, type StreamResult, streamItemLabelsPdf, streamLabelPages } from './labels.pdf';
 import { rasterisePlan } from './labels.raster';
-import { resolveSelection } from './labels.select';
+import { printedEvidenceNo, resolveSelection } from './labels.select';
 import {
   checkCount,
   checkStart,
@@ -180,10 +181,17 @@ async function sendItemLabelsZpl(
   await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
 }
 
-/** The one item a barcode or preview is for: 404 item_not_found, 409 if it is disposed of. */
+/** The one item a preview is for: 404 item_not_found, 409 if it is disposed of (it gets no label). */
 function labelItemOf(db: Parameters<typeof getItem>[0], evidenceNo: string, now: Date) {
   const item = getItem(db, evidenceNo, now);
-  const [page] = resolveSelection(db, { by: 'items', items: [item.evidenceNo] }, false).pages();
+  const resolved = resolveSelection(db, { by: 'items', items: [item.evidenceNo] }, true);
+  if (resolved.count === 0)
+    throw new AppError(
+      'label_items_disposed',
+      `${printedEvidenceNo(item.evidenceNo)} is ${item.status.replaceAll('_', ' ')}: a disposed-of item gets no label, so there is no preview`,
+      { disposed: [item.evidenceNo], unknown: [], total: 1 },
+    );
+  const [page] = resolved.pages();
   return page?.[0] ?? null;
 }
 
