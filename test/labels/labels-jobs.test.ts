@@ -296,7 +296,7 @@ describe('refusals write nothing', () => {
     ]);
     expect(mixed.body.unknown).toEqual([ghost.compact, ghost2.compact]);
     expect(mixed.body.detail).toBe(
-      `4 of the 6 location codes listed are mistyped or not registered (1 with a wrong check digit, 1 not a location code and 2 not registered; first: no. 2 "${ghost.compact}"); nothing was printed — correct them and send the list again`,
+      `4 of the 6 location codes listed are mistyped or not registered (1 with a wrong check digit, 1 not a location code and 2 not registered; first: no. 2 "${ghost.compact}"; first invalid_check_digit: no. 3 "${wrongDigit}"); nothing was printed — correct them and send the list again`,
     );
 
     // Only unregistered ones: 404, each named.

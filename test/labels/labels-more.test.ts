@@ -182,6 +182,20 @@ describe(`GET /items/:evidenceNo/barcode.svg|.png${tools ? ` (${tools})` : ''}`,
       const text = (svg.body as Buffer).toString('utf8');
       expect(text).toMatch(/^<svg[^>]*viewBox/);
       expect(text).toMatch(/<path /);
+      // Quiet zones, in the SVG's px at 3 px a point: Code 128 10 modules of 1 pt (left and right),
+      // QR 4 modules of 2 pt (ISO/IEC 18004), DataMatrix 1 module of 2 pt (ISO/IEC 16022), all round.
+      const [w, h] = (/viewBox="0 0 (\d+) (\d+)"/.exec(text) ?? []).slice(1).map(Number) as [number, number];
+      const bars = [...text.matchAll(/<path [^>]*d="([^"]+)"/g)].map((m) => m[1]).join(' ');
+      const points = [...bars.matchAll(/(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      const xs = points.map(([x]) => x as number);
+      const ys = points.map(([, y]) => y as number);
+      const quiet = { code128: 30, qrcode: 24, datamatrix: 6 }[symbology];
+      expect(Math.min(...xs)).toBeGreaterThanOrEqual(quiet);
+      expect(w - Math.max(...xs)).toBeGreaterThanOrEqual(quiet);
+      if (symbology !== 'code128') {
+        expect(Math.min(...ys)).toBeGreaterThanOrEqual(quiet);
+        expect(h - Math.max(...ys)).toBeGreaterThanOrEqual(quiet);
+      }
     });
   }
 

@@ -55,6 +55,7 @@ interface Refusal {
 
 const pdf = (query: Record<string, string | number | boolean>): Call => ({ get: '/labels/items.pdf', query });
 const post = (body: Record<string, unknown>): Call => ({ post: '/labels/items.pdf', body });
+const postZpl = (body: Record<string, unknown>): Call => ({ post: '/labels/items.zpl', body });
 const zpl = (query: Record<string, string | number | boolean>): Call => ({ get: '/labels/items.zpl', query });
 const locations = (query: Record<string, string | number | boolean>): Call => ({
   get: '/labels/locations.pdf',
@@ -62,15 +63,13 @@ const locations = (query: Record<string, string | number | boolean>): Call => ({
 });
 const listsFormats = (formats: string[]) => (b: Record<string, unknown>) =>
   expect(b.formats).toEqual(formats);
-const names = (key: 'unknown' | 'disposed', list: () => string[]) => (b: Record<string, unknown>) =>
-  expect(b[key]).toEqual(list());
-
 const refusals: Refusal[] = [
   // An unknown format, the valid ones listed.
   ...[
     ['items.pdf GET', () => pdf({ items: good, format: '3x5' }), ALL_FORMATS],
     ['items.pdf POST', () => post({ items: [good], format: '3x5' }), ALL_FORMATS],
     ['items.zpl', () => zpl({ items: good, format: '3x5' }), ZPL_FORMATS],
+    ['items.zpl POST', () => postZpl({ items: [good], format: '62mm' }), ZPL_FORMATS],
     ['items.zpl with a PDF-only format', () => zpl({ items: good, format: '62mm' }), ZPL_FORMATS],
     ['items.zpl with a sheet', () => zpl({ items: good, format: 'a4-l7163' }), ZPL_FORMATS],
     ['locations.pdf', () => locations({ codes: location, format: '3x5' }), ALL_FORMATS],
@@ -90,6 +89,7 @@ const refusals: Refusal[] = [
       ['items.pdf GET', (items: string[]) => pdf({ items: items.join(',') })],
       ['items.pdf POST', (items: string[]) => post({ items })],
       ['items.zpl', (items: string[]) => zpl({ items: items.join(',') })],
+      ['items.zpl POST', (items: string[]) => postZpl({ items })],
     ] as const
   ).flatMap(([where, call]): Refusal[] => [
     {
@@ -97,14 +97,20 @@ const refusals: Refusal[] = [
       call: () => call([good, ghost]),
       status: 404,
       code: 'label_items_not_found',
-      check: names('unknown', () => [ghost]),
+      check: (b) => {
+        expect(b.unknown).toEqual([ghost]);
+        expect(b.detail).toMatch(/^1 of the selected evidence numbers is not registered \(first: /);
+      },
     },
     {
       name: `disposed items: ${where}`,
       call: () => call([gone, good]),
       status: 409,
       code: 'label_items_disposed',
-      check: names('disposed', () => [gone]),
+      check: (b) => {
+        expect(b.disposed).toEqual([gone]);
+        expect(b.detail).toMatch(/^1 of the selected items is disposed of \(first: EV/);
+      },
     },
     {
       name: `skipMissing=true with nothing left: ${where}`,
@@ -123,6 +129,10 @@ const refusals: Refusal[] = [
     call: () => zpl({ caseId: goneCase }),
     status: 409,
     code: 'label_items_disposed',
+    check: (b) =>
+      expect(b.detail).toMatch(
+        /^the case holds 1 disposed-of item \(first: .*send skipMissing=true to print the others$/,
+      ),
   },
   // An empty selection.
   {
@@ -236,6 +246,33 @@ const refusals: Refusal[] = [
     status: 400,
     code: 'validation_failed',
   },
+  ...[post, postZpl].flatMap((body): Refusal[] => [
+    {
+      name: `a misspelt member, not printed without it: ${body === post ? 'items.pdf' : 'items.zpl'} POST`,
+      call: () => body({ items: [good], formt: '2x1', copise: 3 }),
+      status: 400,
+      code: 'validation_failed',
+      check: (b) => expect(JSON.stringify(b.errors)).toContain('formt'),
+    },
+    {
+      name: `copies=0: ${body === post ? 'items.pdf' : 'items.zpl'} POST`,
+      call: () => body({ items: [good], copies: 0 }),
+      status: 400,
+      code: 'validation_failed',
+    },
+  ]),
+  {
+    name: 'items [] : items.zpl POST',
+    call: () => postZpl({ items: [] }),
+    status: 400,
+    code: 'empty_selection',
+  },
+  {
+    name: 'dpi 600: items.zpl POST',
+    call: () => postZpl({ items: [good], dpi: 600 }),
+    status: 400,
+    code: 'validation_failed',
+  },
   // Barcodes and previews.
   ...(['svg', 'png'] as const).flatMap((ext): Refusal[] => [
     {
@@ -257,6 +294,32 @@ const refusals: Refusal[] = [
     call: () => ({ get: `/items/${gone}/label.png` }),
     status: 409,
     code: 'label_items_disposed',
+    check: (b) => expect(b.detail).toMatch(/^EV-26-\d{7}-\d is destroyed: .*no preview$/),
+  },
+  // Numbers in plain digits only: 1e1 is not 10, 0b11 not 3.
+  ...(
+    [
+      ['copies=1e1: items.pdf GET', () => pdf({ items: good, copies: '1e1' })],
+      ['copies=0x2: items.zpl', () => zpl({ items: good, copies: '0x2' })],
+      ['copies= empty: locations.pdf', () => locations({ codes: location, copies: '' })],
+      ['start=0b11: items.pdf GET', () => pdf({ items: good, format: 'a4-l7163', start: '0b11' })],
+      ['start=1.5: locations.pdf', () => locations({ codes: location, format: 'a4-l7163', start: '1.5' })],
+    ] as const
+  ).map(
+    ([name, call]): Refusal => ({
+      name,
+      call,
+      status: 400,
+      code: 'validation_failed',
+      check: (b) => expect(JSON.stringify(b.errors)).toContain('in digits'),
+    }),
+  ),
+  {
+    name: 'zplFont= not a printer font: items.zpl',
+    call: () => zpl({ items: good, zplFont: 'garbage' }),
+    status: 400,
+    code: 'validation_failed',
+    check: (b) => expect(JSON.stringify(b.errors)).toContain('such as E:TT0003M_.FNT'),
   },
   // Location labels: the codes themselves.
   {
@@ -273,6 +336,19 @@ const refusals: Refusal[] = [
   },
 ];
 
+/** The call as the clerk; a 200 is read whole (ZPL as text, a PDF as bytes). */
+const send = (call: Call) =>
+  'post' in call
+    ? t.http
+        .post(`/api/v1${call.post}`)
+        .set(auth(t.tokens.clerk))
+        .send(call.body as object)
+    : t.http
+        .get(`/api/v1${call.get}`)
+        .query(call.query ?? {})
+        .set(auth(t.tokens.clerk))
+        .buffer(true);
+
 const printsCount = () =>
   (t.app.locals.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM label_prints').get() as { n: number }).n;
 
@@ -282,16 +358,7 @@ describe("issue 14's bad input on every label route: problem+json, a stable code
       const call = r.call();
       const before = t.head();
       const prints = printsCount();
-      const res =
-        'post' in call
-          ? await t.http
-              .post(`/api/v1${call.post}`)
-              .set(auth(t.tokens.clerk))
-              .send(call.body as object)
-          : await t.http
-              .get(`/api/v1${call.get}`)
-              .query(call.query ?? {})
-              .set(auth(t.tokens.clerk));
+      const res = await send(call);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect({ status: res.status, code: res.body.code }).toEqual({ status: r.status, code: r.code });
       expect(res.body.detail).toEqual(expect.any(String));
@@ -307,22 +374,13 @@ describe('skipMissing=true prints without the unknown and disposed items, and sa
   const calls: [string, () => Call][] = [
     ['items.pdf POST', () => post({ items: [ghost, good, gone], skipMissing: true })],
     ['items.zpl', () => zpl({ items: `${ghost},${good},${gone}`, skipMissing: true })],
+    ['items.zpl POST', () => postZpl({ items: [ghost, good, gone], skipMissing: true, dpi: 300 })],
   ];
   for (const [where, make] of calls) {
     it(where, async () => {
       const call = make();
       const before = t.head();
-      const res =
-        'post' in call
-          ? await t.http
-              .post(`/api/v1${call.post}`)
-              .set(auth(t.tokens.clerk))
-              .send(call.body as object)
-          : await t.http
-              .get(`/api/v1${call.get}`)
-              .query(call.query ?? {})
-              .set(auth(t.tokens.clerk))
-              .buffer(true);
+      const res = await send(call);
       expect(res.status).toBe(200);
       expect(res.headers['x-labels-skipped']).toBe(`${ghost} unknown, ${gone} disposed`);
       expect(res.headers['x-labels-count']).toBe('1');
@@ -336,4 +394,58 @@ describe('skipMissing=true prints without the unknown and disposed items, and sa
       });
     });
   }
+});
+
+describe('POST /labels/items.zpl: a long list for a Zebra', () => {
+  it('prints the list in its order, at the dpi asked for, as one job', async () => {
+    const items = fx.items.map((i) => i.printed);
+    const before = t.head();
+    const res = await send(postZpl({ items, format: '2x1', copies: 3, dpi: 300 }));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.headers['x-labels-count']).toBe('9');
+    const labels = res.text.split('^XZ').filter((l) => l.includes('^XA'));
+    expect(labels.map((l) => /\^FD(EV\d{10})\^FS/.exec(l)?.[1])).toEqual(fx.items.map((i) => i.evidenceNo));
+    // 2 in at 300 dpi; copies as ^PQ.
+    for (const l of labels) expect(l).toMatch(/\^PW600\^LL300\^LH0,0\^PQ3,0,1,N/);
+    expect(t.head()).toBe(before + 1);
+  });
+});
+
+describe('HEAD on a label job checks it and makes none', () => {
+  const heads: [string, () => Record<string, string | number | boolean>, string][] = [
+    ['/labels/items.pdf', () => ({ caseId: fx.caseId, copies: 2 }), 'application/pdf'],
+    ['/labels/items.zpl', () => ({ caseId: fx.caseId, copies: 2 }), 'text/plain; charset=utf-8'],
+    ['/labels/locations.pdf', () => ({ codes: location, copies: 6 }), 'application/pdf'],
+  ];
+  for (const [path, query, type] of heads) {
+    it(`${path}: the GET's headers, no print event, no job`, async () => {
+      const before = t.head();
+      const prints = printsCount();
+      const res = await t.http.head(`/api/v1${path}`).query(query()).set(auth(t.tokens.clerk));
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe(type);
+      expect(res.headers['x-labels-count']).toBe('6');
+      expect(res.headers['x-labels-job']).toBeUndefined();
+      expect(t.head()).toBe(before);
+      expect(printsCount()).toBe(prints);
+      // The same refusals as GET.
+      const bad = await t.http
+        .head(`/api/v1${path}`)
+        .query({ ...query(), format: '3x5' })
+        .set(auth(t.tokens.clerk));
+      expect(bad.status).toBe(400);
+      expect(t.head()).toBe(before);
+    });
+  }
+
+  it('says what skipMissing=true would leave out', async () => {
+    const res = await t.http
+      .head('/api/v1/labels/items.pdf')
+      .query({ items: `${good},${gone}`, skipMissing: true })
+      .set(auth(t.tokens.clerk));
+    expect(res.status).toBe(200);
+    expect(res.headers['x-labels-skipped']).toBe(`${gone} disposed`);
+    expect(res.headers['x-labels-count']).toBe('1');
+  });
 });

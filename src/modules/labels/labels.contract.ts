@@ -1,4 +1,4 @@
-import { BooleanQuery } from '../../lib/contract';
+import { BooleanQuery, queryInteger } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
 
@@ -29,7 +29,7 @@ const selectors = {
 };
 
 const common = {
-  copies: z.coerce.number().int().min(1).max(10).default(1).openapi({ description: 'Labels per item, 1–10' }),
+  copies: queryInteger({ min: 1, max: 10, example: 2, description: 'Labels per item, 1–10' }).default(1),
   skipMissing: flag.optional().openapi({
     description:
       'true: print without the unknown or disposed items (named in `X-Labels-Skipped`) instead of refusing the job',
@@ -41,45 +41,65 @@ export const ItemLabelsQuery = z.object({
   format: formatParam(LABEL_FORMATS),
   ...common,
   // No maximum here: a start= beyond the sheet is answered with start_beyond_sheet and the sheet's size.
-  start: z.coerce.number().int().min(1).default(1).openapi({
+  start: queryInteger({
+    min: 1,
+    example: 1,
     description: 'Sheets only: the position (1 = top left, row by row) of the first label on the first sheet',
-  }),
+  }).default(1),
   outline: flag.optional().openapi({ description: 'true: also draw each label’s outline (a test print)' }),
 });
 
+/** A long list in a JSON body; strict: a misspelt member (`copise`) is refused, not printed without. */
+const listBody = {
+  // An empty list is answered with empty_selection, as an empty items= is.
+  items: z.array(z.string().max(40)).max(200_000).openapi({ description: 'Up to 100,000 evidence numbers' }),
+  copies: z.number().int().min(1).max(10).default(1),
+  skipMissing: z.boolean().default(false),
+};
+
 export const ItemLabelsBody = z
-  .object({
-    // An empty list is answered with empty_selection, as an empty items= is.
-    items: z
-      .array(z.string().max(40))
-      .max(200_000)
-      .openapi({ description: 'Up to 100,000 evidence numbers' }),
+  .strictObject({
+    ...listBody,
     format: z.string().max(40).default('4x2'),
-    copies: z.number().int().min(1).max(10).default(1),
     start: z.number().int().min(1).default(1),
-    skipMissing: z.boolean().default(false),
     outline: z.boolean().default(false),
   })
   .openapi('ItemLabelsRequest');
+
+const dpi = z
+  .enum(['203', '300'])
+  .default('203')
+  .transform(Number)
+  .openapi({ description: 'The print head: 203 or 300 dpi' });
+
+const zplFont = z
+  .string()
+  .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/, {
+    error:
+      'expected a font the printer holds, such as E:TT0003M_.FNT (drive letter, colon, name in capitals, .FNT or .TTF)',
+  })
+  .optional()
+  .openapi({
+    description:
+      'A Unicode font the printer holds (e.g. E:TT0003M_.FNT, or one you downloaded): all text is printed with it through ^A@ instead of graphic fields',
+  });
 
 export const ZplLabelsQuery = z.object({
   ...selectors,
   format: formatParam(THERMAL_FORMATS),
   ...common,
-  dpi: z
-    .enum(['203', '300'])
-    .default('203')
-    .transform(Number)
-    .openapi({ description: 'The print head: 203 or 300 dpi' }),
-  zplFont: z
-    .string()
-    .regex(/^[A-Z]:[A-Z0-9_]{1,16}\.(FNT|TTF)$/)
-    .optional()
-    .openapi({
-      description:
-        'A Unicode font the printer holds (e.g. E:TT0003M_.FNT, or one you downloaded): all text is printed with it through ^A@ instead of graphic fields',
-    }),
+  dpi,
+  zplFont,
 });
+
+export const ZplLabelsBody = z
+  .strictObject({
+    ...listBody,
+    format: z.string().max(40).default('4x2'),
+    dpi: z.union([z.literal(203), z.literal(300)]).default(203),
+    zplFont,
+  })
+  .openapi('ZplLabelsRequest');
 
 export const LocationLabelsQuery = z.object({
   codes: z

@@ -63,7 +63,7 @@ export const FORMATS: Record<LabelFormatId, LabelFormat> = {
   '4x6': {
     id: '4x6',
     title: 'thermal roll 4 × 6 in',
-    printer: 'Zebra (ZD420/ZD620/ZT410…) 203 dpi, 4 in media',
+    printer: 'Zebra 4 in head (ZD420/ZD620/ZT410, GK420d…); the PDF at 203 dpi, ZPL at 203 or 300',
     width: 4 * IN,
     height: 6 * IN,
     dpi: 203,
@@ -86,7 +86,7 @@ export const FORMATS: Record<LabelFormatId, LabelFormat> = {
   '4x2': {
     id: '4x2',
     title: 'thermal roll 4 × 2 in',
-    printer: 'Zebra 203 dpi, 4 in media',
+    printer: 'Zebra 4 in head; the PDF at 203 dpi, ZPL at 203 or 300',
     width: 4 * IN,
     height: 2 * IN,
     dpi: 203,
@@ -109,7 +109,8 @@ export const FORMATS: Record<LabelFormatId, LabelFormat> = {
   '2x1': {
     id: '2x1',
     title: 'thermal roll 2 × 1 in',
-    printer: 'Zebra 203 dpi, 2 in media (GK420d, ZD410…)',
+    printer:
+      'Zebra 2 in (ZD410/ZD411) or 2 × 1 in stock on a 4 in Zebra; the PDF at 203 dpi, ZPL at 203 or 300',
     width: 2 * IN,
     height: 1 * IN,
     dpi: 203,

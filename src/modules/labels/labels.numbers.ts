@@ -93,9 +93,17 @@ function refuseMistyped(
         : 'are mistyped or not registered';
   throw new AppError(
     code,
-    `${refused.length} of the ${listed} ${words.entries} listed ${verb} (${what}; first: no. ${first.position} "${first.value}"); nothing was printed — correct them and send the list again`,
+    `${refused.length} of the ${listed} ${words.entries} listed ${verb} (${what}; ${firstOf(refused, code)}); nothing was printed — correct them and send the list again`,
     body,
   );
+}
+
+/** The first refused entry; when the problem's code is not its own, also the first with that code. */
+function firstOf(refused: RefusedNumber[], code: ErrorCode): string {
+  const at = (r: RefusedNumber) => `no. ${r.position} "${r.value}"`;
+  const first = refused[0] as RefusedNumber;
+  const lead = refused.find((r) => r.code === code);
+  return lead && lead !== first ? `first: ${at(first)}; first ${code}: ${at(lead)}` : `first: ${at(first)}`;
 }
 
 /**

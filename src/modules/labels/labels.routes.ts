@@ -5,6 +5,7 @@ import type { AuthUser } from '../../http/auth';
 import { defineRoute, SENT_WHOLE } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
+import { AppError } from '../../lib/errors';
 import { getItem } from '../items/items.service';
 import {
   BarcodeQuery,
@@ -12,6 +13,7 @@ import {
   ItemLabelsQuery,
   LabelPreviewQuery,
   LocationLabelsQuery,
+  ZplLabelsBody,
   ZplLabelsQuery,
 } from './labels.contract';
 import { drawPlan } from './labels.draw-pdf';
@@ -19,7 +21,7 @@ import { LABEL_FORMATS, THERMAL_FORMATS } from './labels.formats';
 import { planItemLabel } from './labels.layout';
 import { newLabelDoc, type StreamResult, streamItemLabelsPdf, streamLabelPages } from './labels.pdf';
 import { rasterisePlan } from './labels.raster';
-import { resolveSelection } from './labels.select';
+import { printedEvidenceNo, resolveSelection } from './labels.select';
 import {
   checkCount,
   checkStart,
@@ -58,6 +60,9 @@ const JOB_HEADERS = {
   'X-Labels-Skipped': 'With skipMissing=true: the evidence numbers left out, and why (unknown, disposed)',
 };
 
+const HEAD_NOTE =
+  'HEAD checks the job as GET would (the same refusals; `X-Labels-Count`) and prints and records nothing.';
+
 const ITEMS_DESCRIPTION = `Item labels as a vector PDF, one page per label on a roll (4x6, 4x2, 2x1 in at 203 dpi;
 62mm = Brother 62 × 29 mm at 300 dpi) or a grid per sheet (a4-l7163, a4-l7160, letter-5160, with
 \`start=\` to use up a half-used sheet). Barcodes are drawn with module widths of whole printer dots;
@@ -66,12 +71,44 @@ or \`locationCode=\` (that location and everything inside it). Unknown or dispos
 the job unless \`skipMissing=true\`. The job is recorded as one \`labels_printed\` ledger event (the
 requester as actor) before the document streams out.`;
 
-function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
-  res.setHeader('X-Labels-Count', String(job.labels));
-  res.setHeader('X-Labels-Job', event.entityId);
-  const skipped = skippedHeader(job.resolved.skipped);
+function countHeaders(res: Response, labels: number, skipped: string | null = null): void {
+  res.setHeader('X-Labels-Count', String(labels));
   if (skipped) res.setHeader('X-Labels-Skipped', skipped);
 }
+
+function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
+  countHeaders(res, job.labels, skippedHeader(job.resolved.skipped));
+  res.setHeader('X-Labels-Job', event.entityId);
+}
+
+/**
+ * HEAD is safe (RFC 9110): it checks the job as GET would (the same refusals) and answers its
+ * headers, but makes no job: no print event, no X-Labels-Job. True when it has answered.
+ */
+function answeredHead(
+  req: Request,
+  res: Response,
+  contentType: string,
+  labels: number,
+  skipped?: string | null,
+) {
+  if (req.method !== 'HEAD') return false;
+  res.status(200).setHeader('Content-Type', contentType);
+  countHeaders(res, labels, skipped);
+  res.end();
+  return true;
+}
+
+const ZPL_DESCRIPTION = `The same labels as ZPL II for a Zebra thermal printer (${THERMAL_FORMATS.join(', ')}; \`dpi=203\` or
+\`300\` for the print head): one \`^XA…^XZ\` per item, \`^PQ\` for its copies, \`^CI28\` (UTF-8), field data
+escaped with \`^FH\`, Code 128 (\`^BC\`) and DataMatrix (\`^BX\`) drawn by the printer. Zebra's resident
+font \`^A0\` has no Cyrillic, and the common Unicode font E:TT0003M_.FNT lacks the Kazakh letters, so
+text that is not plain ASCII is sent as a \`^GF\` graphic field rendered by the service with the embedded
+DejaVu font; \`zplFont=\` names a font the printer holds to use for all text instead. Send the file to the
+printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_printed\` event.`;
+
+const PDF = 'application/pdf';
+const ZPL = 'text/plain; charset=utf-8';
 
 /** A job as its cut record needs it: its event, its labels, its copies, whether it prints items. */
 interface SentJob {
@@ -108,7 +145,7 @@ async function sendItemLabelsPdf(
   outline: boolean,
 ) {
   res.status(200);
-  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Type', PDF);
   res.setHeader('Content-Disposition', `inline; filename="labels-${job.format.id}-${event.entityId}.pdf"`);
   jobHeaders(res, job, event);
   res.flushHeaders();
@@ -121,10 +158,40 @@ async function sendItemLabelsPdf(
   await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
 }
 
-/** The one item a barcode or preview is for: 404 item_not_found, 409 if it is disposed of. */
+async function sendItemLabelsZpl(
+  { app, req, res, user }: { app: AppContext; req: Request; res: Response; user: AuthUser },
+  job: ItemJob,
+  opt: { dpi: number; zplFont?: string | undefined },
+) {
+  const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'zpl', user.id));
+  res.status(200);
+  res.setHeader('Content-Type', ZPL);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="labels-${job.format.id}-${event.entityId}.zpl"`,
+  );
+  jobHeaders(res, job, event);
+  res.flushHeaders();
+  const result = await streamZpl(
+    new StreamSink(res),
+    job.resolved.pages(50),
+    (item) => planItemLabel(job.format, item, opt.dpi),
+    { dpi: opt.dpi, copies: job.copies, font: opt.zplFont },
+  );
+  await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
+}
+
+/** The one item a preview is for: 404 item_not_found, 409 if it is disposed of (it gets no label). */
 function labelItemOf(db: Parameters<typeof getItem>[0], evidenceNo: string, now: Date) {
   const item = getItem(db, evidenceNo, now);
-  const [page] = resolveSelection(db, { by: 'items', items: [item.evidenceNo] }, false).pages();
+  const resolved = resolveSelection(db, { by: 'items', items: [item.evidenceNo] }, true);
+  if (resolved.count === 0)
+    throw new AppError(
+      'label_items_disposed',
+      `${printedEvidenceNo(item.evidenceNo)} is ${item.status.replaceAll('_', ' ')}: a disposed-of item gets no label, so there is no preview`,
+      { disposed: [item.evidenceNo], unknown: [], total: 1 },
+    );
+  const [page] = resolved.pages();
   return page?.[0] ?? null;
 }
 
@@ -133,9 +200,13 @@ function barcodeOptions(symbology: 'code128' | 'datamatrix' | 'qrcode', text: st
     bcid: symbology,
     text,
     scale: 3,
+    // Quiet zones (bwip-js pads in points; a 2D module is 2 points): Code 128 10 modules, QR 4
+    // (ISO/IEC 18004), DataMatrix 1 (ISO/IEC 16022).
     ...(symbology === 'code128'
       ? { height: 12, includetext: true, textxalign: 'center' as const, paddingwidth: 10, paddingheight: 2 }
-      : { paddingwidth: 2, paddingheight: 2 }),
+      : symbology === 'qrcode'
+        ? { paddingwidth: 8, paddingheight: 8 }
+        : { paddingwidth: 2, paddingheight: 2 }),
     backgroundcolor: 'FFFFFF',
   };
 }
@@ -179,7 +250,7 @@ export const labelRoutes = [
     permission: 'read',
     tags,
     summary: 'Print item labels (PDF)',
-    description: `${ITEMS_DESCRIPTION}\n\nFormats: ${LABEL_FORMATS.join(', ')}.`,
+    description: `${ITEMS_DESCRIPTION} ${HEAD_NOTE}\n\nFormats: ${LABEL_FORMATS.join(', ')}.`,
     query: ItemLabelsQuery,
     response: {
       status: 200,
@@ -191,6 +262,7 @@ export const labelRoutes = [
     handler: async (ctx) => {
       const { app, query, user } = ctx;
       const job = prepareItemJob(app.db, query);
+      if (answeredHead(ctx.req, ctx.res, PDF, job.labels, skippedHeader(job.resolved.skipped))) return;
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
       await sendItemLabelsPdf(ctx, job, event, query.outline ?? false);
     },
@@ -224,35 +296,30 @@ export const labelRoutes = [
     permission: 'read',
     tags,
     summary: 'Print item labels (ZPL for Zebra printers)',
-    description: `The same labels as ZPL II for a Zebra thermal printer (${THERMAL_FORMATS.join(', ')}; \`dpi=203\` or
-\`300\` for the print head): one \`^XA…^XZ\` per item, \`^PQ\` for its copies, \`^CI28\` (UTF-8), field data
-escaped with \`^FH\`, Code 128 (\`^BC\`) and DataMatrix (\`^BX\`) drawn by the printer. Zebra's resident
-font \`^A0\` has no Cyrillic, and the common Unicode font E:TT0003M_.FNT lacks the Kazakh letters, so
-text that is not plain ASCII is sent as a \`^GF\` graphic field rendered by the service with the embedded
-DejaVu font; \`zplFont=\` names a font the printer holds to use for all text instead. Send the file to the
-printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_printed\` event.`,
+    description: `${ZPL_DESCRIPTION} ${HEAD_NOTE}`,
     query: ZplLabelsQuery,
     response: { status: 200, description: 'The labels', contentType: 'text/plain', headers: JOB_HEADERS },
     errors: JOB_ERRORS,
-    handler: async ({ app, req, res, query, user }) => {
-      const job = prepareItemJob(app.db, query, THERMAL_FORMATS);
-      const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'zpl', user.id));
-      res.status(200);
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      res.setHeader(
-        'Content-Disposition',
-        `attachment; filename="labels-${job.format.id}-${event.entityId}.zpl"`,
-      );
-      jobHeaders(res, job, event);
-      res.flushHeaders();
-      const opt = { dpi: query.dpi, copies: job.copies, font: query.zplFont };
-      const result = await streamZpl(
-        new StreamSink(res),
-        job.resolved.pages(50),
-        (item) => planItemLabel(job.format, item, query.dpi),
-        opt,
-      );
-      await endJob(app, req, user, { event, labels: job.labels, copies: job.copies, items: true }, result);
+    handler: async (ctx) => {
+      const job = prepareItemJob(ctx.app.db, ctx.query, THERMAL_FORMATS);
+      if (answeredHead(ctx.req, ctx.res, ZPL, job.labels, skippedHeader(job.resolved.skipped))) return;
+      await sendItemLabelsZpl(ctx, job, ctx.query);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/labels/items.zpl',
+    permission: 'read',
+    tags,
+    summary: 'Print item labels for a long list (ZPL for Zebra printers)',
+    description: `The same as GET, for up to 100,000 evidence numbers in a JSON body (\`dpi\` a number: 203 or 300).\n\n${ZPL_DESCRIPTION}`,
+    body: ZplLabelsBody,
+    bodyLimit: '6mb',
+    response: { status: 200, description: 'The labels', contentType: 'text/plain', headers: JOB_HEADERS },
+    errors: [...JOB_ERRORS, 'payload_too_large'],
+    handler: async (ctx) => {
+      const job = prepareItemJob(ctx.app.db, ctx.body, THERMAL_FORMATS);
+      await sendItemLabelsZpl(ctx, job, ctx.body);
     },
   }),
   defineRoute({
@@ -264,7 +331,7 @@ printer raw (\`lp -o raw labels.zpl\`, or port 9100). Recorded as one \`labels_p
     description: `Shelf and bin labels: the location code as Code 128 with the widest modules that fit (0.5 mm and more
 on 4x2, 4x6 and a4-l7163: scans from a metre away), the printed code large, the path (warehouse › room ›
 shelf › bin) above. By \`codes=\` (either form) or \`under=\` (a location and everything inside it). Same
-formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printed\` event.`,
+formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printed\` event. ${HEAD_NOTE}`,
     query: LocationLabelsQuery,
     response: { status: 200, description: 'The labels', contentType: 'application/pdf' },
     errors: [
@@ -281,6 +348,7 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
       checkStart(format, query.start);
       const locations = resolveLocations(app.db, query);
       checkCount(locations.length * query.copies);
+      if (answeredHead(req, res, PDF, locations.length * query.copies)) return;
       const job = {
         format,
         copies: query.copies,
@@ -289,7 +357,7 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
       };
       const event = await app.ledger.write((tx) => recordLocationPrintJob(tx, job, user.id));
       res.status(200);
-      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Type', PDF);
       res.setHeader('Content-Disposition', `inline; filename="locations-${format.id}-${event.entityId}.pdf"`);
       res.setHeader('X-Labels-Count', String(locations.length * query.copies));
       res.setHeader('X-Labels-Job', event.entityId);

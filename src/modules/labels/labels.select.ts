@@ -84,22 +84,33 @@ function toLabelItem(r: Row): LabelItem {
   };
 }
 
-function refuse(skipped: Skipped): never {
+/** "1 of the 3 selected items is", "2 of … are". */
+const ofThem = (n: number, what: string) => `${n} of the selected ${what} ${n === 1 ? 'is' : 'are'}`;
+
+/**
+ * Refuses a job for its unknown or disposed items, all listed. `whole` names a case, seizure or
+ * location chosen whole: its disposed items are its own, and skipMissing=true prints the rest.
+ */
+function refuse(skipped: Skipped, whole?: string): never {
   const total = skipped.unknown.length + skipped.disposed.length;
   const unknown = skipped.unknown.slice(0, LIST_CAP);
   const disposed = skipped.disposed.slice(0, LIST_CAP);
+  const d = skipped.disposed.length;
   if (skipped.unknown.length > 0) {
     throw new AppError(
       'label_items_not_found',
-      `${skipped.unknown.length} of the selected evidence numbers are not registered${
-        skipped.disposed.length ? ` and ${skipped.disposed.length} are disposed of` : ''
+      `${ofThem(skipped.unknown.length, 'evidence numbers')} not registered${
+        d ? ` and ${d} ${d === 1 ? 'is' : 'are'} disposed of` : ''
       } (first: ${unknown[0]}); nothing was printed — fix the list or send skipMissing=true`,
       { unknown, disposed, total },
     );
   }
+  const which = whole
+    ? `${whole} holds ${d} disposed-of item${d === 1 ? '' : 's'}`
+    : `${ofThem(d, 'items')} disposed of`;
   throw new AppError(
     'label_items_disposed',
-    `${skipped.disposed.length} of the selected items are disposed of (first: ${disposed[0]}); nothing was printed — send skipMissing=true to print the others`,
+    `${which} (first: ${disposed[0]}); nothing was printed — send skipMissing=true to print the others`,
     { unknown, disposed, total },
   );
 }
@@ -162,7 +173,13 @@ function resolveList(db: Db, texts: string[], skipMissing: boolean): ResolvedSel
  * pass (a whole case is 67,000 rows: one walk of the index, not one for the count, one for the
  * disposed and one for the event's list).
  */
-function resolveWhere(db: Db, where: string, param: string, skipMissing: boolean): ResolvedSelection {
+function resolveWhere(
+  db: Db,
+  where: string,
+  param: string,
+  skipMissing: boolean,
+  whole: string,
+): ResolvedSelection {
   const rows = prepared(
     db,
     `SELECT i.evidence_no AS no, i.status IN ${TERMINAL} AS gone FROM items i WHERE ${where} ORDER BY i.registered_seq`,
@@ -171,7 +188,7 @@ function resolveWhere(db: Db, where: string, param: string, skipMissing: boolean
   const disposed: string[] = [];
   for (const r of rows) (r.gone ? disposed : keep).push(r.no);
   const skipped: Skipped = { unknown: [], disposed };
-  if (disposed.length && !skipMissing) refuse(skipped);
+  if (disposed.length && !skipMissing) refuse(skipped, whole);
   return listed(db, keep, skipped);
 }
 
@@ -185,13 +202,13 @@ export function resolveSelection(db: Db, sel: Selection, skipMissing: boolean): 
       return resolveList(db, sel.items, skipMissing);
     case 'caseId':
       getCase(db, sel.caseId);
-      return resolveWhere(db, 'i.case_id = ?', sel.caseId, skipMissing);
+      return resolveWhere(db, 'i.case_id = ?', sel.caseId, skipMissing, 'the case');
     case 'seizureId':
       getSeizure(db, sel.seizureId);
-      return resolveWhere(db, 'i.seizure_id = ?', sel.seizureId, skipMissing);
+      return resolveWhere(db, 'i.seizure_id = ?', sel.seizureId, skipMissing, 'the seizure');
     case 'locationCode': {
       const loc = getLocation(db, sel.locationCode);
-      return resolveWhere(db, SUBTREE, loc.code, skipMissing);
+      return resolveWhere(db, SUBTREE, loc.code, skipMissing, `location ${loc.printed}`);
     }
   }
 }
