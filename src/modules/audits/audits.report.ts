@@ -8,7 +8,7 @@ import { Names } from '../reports/facts';
 import { reportCheckpoint } from '../reports/fingerprint';
 import { type Field, type ReportHead, reportHead } from '../reports/item.payload';
 import { closingFacts, evidenceAttachments, reportFrame, VERIFY_STEPS } from '../reports/item.render';
-import { type Column, closingBlock, type PdfSpec, qrPng } from '../reports/pdf';
+import { type Column, closingBlock, type PdfSpec } from '../reports/pdf';
 import { makeReport, requesterOf } from '../reports/reports.service';
 import { printTime, printUtc, words } from '../reports/words';
 import type { AuthUser } from '../users/users.service';
@@ -257,7 +257,6 @@ export async function auditReportSpec(
   evidence: Parameters<typeof evidenceAttachments>[0],
 ): Promise<PdfSpec> {
   const facts = closingFacts(p, evidence.fingerprint);
-  const qr = await qrPng(facts.url);
   return {
     ...reportFrame(
       p,
@@ -290,7 +289,7 @@ export async function auditReportSpec(
       }
       w.heading('Counts', 11);
       w.fields(p.counts, 280);
-      closingBlock(w, facts, qr, VERIFY_STEPS);
+      closingBlock(w, facts, VERIFY_STEPS);
     },
     attachments: () => evidenceAttachments(evidence),
   };

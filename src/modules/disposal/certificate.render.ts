@@ -5,7 +5,6 @@ import {
   reportFrame,
   VERIFY_STEPS,
 } from '../reports/item.render';
-import { qrPng } from '../reports/pdf/barcode';
 import { closingBlock } from '../reports/pdf/closing';
 import type { PdfSpec } from '../reports/pdf/stream';
 import type { Column } from '../reports/pdf/writer';
@@ -40,7 +39,6 @@ const SIGNATURE_ROW = `\n\n${'_'.repeat(28)}`;
 /** The disposal certificate as the shared PDF layer draws it: a pure function of payload and evidence. */
 export async function certificateSpec(p: CertificatePayload, evidence: Evidence): Promise<PdfSpec> {
   const facts = closingFacts(p, evidence.fingerprint);
-  const qr = await qrPng(facts.url);
   return {
     ...reportFrame(
       p,
@@ -146,7 +144,7 @@ export async function certificateSpec(p: CertificatePayload, evidence: Evidence)
         SIGNATURE_ROW,
       ]);
       w.endTable();
-      closingBlock(w, facts, qr, VERIFY_STEPS);
+      closingBlock(w, facts, VERIFY_STEPS);
     },
     attachments: () => evidenceAttachments(evidence),
   };

@@ -32,7 +32,6 @@ import {
   reportFooter,
   VERIFY_STEPS,
 } from './item.render';
-import { qrPng } from './pdf/barcode';
 import { closingBlock } from './pdf/closing';
 import { type PdfSpec, streamPdf } from './pdf/stream';
 import type { ReportWriter } from './pdf/writer';
@@ -393,12 +392,10 @@ export async function streamCaseReport(
           { kind: head.kind, parameters, fingerprint, checkpoint: cp, requestedBy: head.requestedBy },
           { deflated: made.deflated, size: made.size },
         );
-        const qr = await qrPng(closingFacts(head, fingerprint).url);
         await recorded;
         closingBlock(
           w,
           closingFacts(head, fingerprint),
-          qr,
           VERIFY_STEPS.slice(0, 1)
             .map((s) => s.replace(/; proofs\/seq-N.*$/, '.'))
             .concat(VERIFY_STEPS.slice(1)),

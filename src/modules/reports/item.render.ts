@@ -1,6 +1,6 @@
 import type { ItemReportPayload, ItemSection, ReportEvent, ReportHead } from './item.payload';
 import type { Attachment } from './pdf/attachments';
-import { code128Png, qrPng } from './pdf/barcode';
+import { code128 } from './pdf/barcode';
 import { type ClosingFacts, closingBlock } from './pdf/closing';
 import type { PdfSpec } from './pdf/stream';
 import { type Column, PAGE, type ReportWriter } from './pdf/writer';
@@ -43,25 +43,16 @@ export function displayOrder(events: readonly ReportEvent[]): ReportEvent[] {
   return out;
 }
 
-export interface SectionImages {
-  barcode?: Buffer;
-}
-
 /** One item's section: number and barcode, what it is, where it was seized, its history. */
-export async function drawItemSection(
-  w: ReportWriter,
-  s: ItemSection,
-  images: SectionImages,
-  compact = false,
-) {
+export async function drawItemSection(w: ReportWriter, s: ItemSection, barcode: boolean, compact = false) {
   w.ensure(compact ? 120 : 200);
-  if (images.barcode) {
+  if (barcode) {
     const top = w.y;
     w.heading(`Evidence ${s.printed}`, compact ? 12 : 15);
     w.paragraph(`Barcode value ${s.evidenceNo}`, { size: 8, font: 'mono' });
     const after = w.y;
     w.y = top;
-    w.image(images.barcode, 190, 34, PAGE.right - 190);
+    w.code(code128(s.evidenceNo), 190, 34, PAGE.right - 190, 'right');
     w.y = Math.max(after, w.y) + 4;
   } else {
     w.heading(`Evidence ${s.printed}`, compact ? 12 : 15);
@@ -209,7 +200,6 @@ export function evidenceAttachments(e: Evidence): Attachment[] {
 /** The item chain-of-custody report as the PDF layer draws it: a pure function of payload and evidence. */
 export async function itemReportSpec(p: ItemReportPayload, evidence: Evidence): Promise<PdfSpec> {
   const facts = closingFacts(p, evidence.fingerprint);
-  const [barcode, qr] = await Promise.all([code128Png(p.section.evidenceNo), qrPng(facts.url)]);
   return {
     ...reportFrame(
       p,
@@ -226,8 +216,8 @@ export async function itemReportSpec(p: ItemReportPayload, evidence: Evidence): 
       w.space(4);
       w.heading('Case', 11);
       w.fields(p.case.fields);
-      await drawItemSection(w, p.section, { barcode });
-      closingBlock(w, facts, qr, VERIFY_STEPS);
+      await drawItemSection(w, p.section, true);
+      closingBlock(w, facts, VERIFY_STEPS);
     },
     attachments: () => evidenceAttachments(evidence),
   };

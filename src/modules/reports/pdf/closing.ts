@@ -1,3 +1,4 @@
+import { qrCode } from './barcode';
 import type { ReportWriter } from './writer';
 import { PAGE } from './writer';
 
@@ -27,7 +28,7 @@ export function closingSentence(f: ClosingFacts): string {
  * The closing block: the sentence above, then how a reader checks the report, with a QR code of the
  * fingerprint's URL. `steps` are the report's own verification instructions (one paragraph each).
  */
-export function closingBlock(w: ReportWriter, f: ClosingFacts, qr: Buffer, steps: readonly string[]): void {
+export function closingBlock(w: ReportWriter, f: ClosingFacts, steps: readonly string[]): void {
   const qrSize = 96;
   w.ensure(qrSize + 120);
   w.heading('How this report was made and how to check it', 11);
@@ -41,7 +42,7 @@ export function closingBlock(w: ReportWriter, f: ClosingFacts, qr: Buffer, steps
   w.space(4);
   w.ensure(qrSize + 14);
   const top = w.y;
-  w.image(qr, qrSize, qrSize);
+  w.code(qrCode(f.url), qrSize, qrSize);
   const after = w.y;
   w.y = top + 8;
   const textX = PAGE.left + qrSize + 12;

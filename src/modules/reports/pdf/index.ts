@@ -15,7 +15,7 @@
  *       w.beginTable([{ header: 'Evidence', width: 90 }, { header: 'Description' }]);
  *       for (const row of rows) { w.row([row.printed, row.text]); await w.breathe(); }
  *       w.endTable();
- *       closingBlock(w, facts, await qrPng(facts.url), steps);            // "Made on … for …"
+ *       closingBlock(w, facts, steps);                                    // "Made on … for …", QR code
  *     },
  *     attachments: () => [{ name: 'payload.json', content: canonical, type: 'application/json',
  *                           description: '…', relationship: 'Source' }],
@@ -28,11 +28,12 @@
  * Rules the writer keeps for you: "Page i of n" on every page (a forward reference painted at the
  * end, so the document is laid out once and never buffered); table headers repeat on each page; long
  * cell text wraps and a row never loses text; no automatic pdfkit page breaks (pages have no
- * margins). Keep `content` a pure function of its input — images (barcodes, QR) rendered before, no
- * clock, no random — or the same report stops being the same bytes.
+ * margins). Keep `content` a pure function of its input — codes drawn as vector paths (w.code), no
+ * raster image (pdfkit writes a PNG with transparency from a thread-pool callback, in whatever order
+ * the pool finishes), no clock, no random — or the same report stops being the same bytes.
  */
 export { type Attachment, attachFiles } from './attachments';
-export { code128Png, qrPng } from './barcode';
+export { code128, drawCode, qrCode, type ReportCode } from './barcode';
 export { type ClosingFacts, closingBlock, closingSentence } from './closing';
 export { createReportDocument, type DocumentInfo, REPORT_FONTS, type ReportFont } from './document';
 export { ForwardRefs } from './forward';

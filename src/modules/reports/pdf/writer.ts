@@ -1,10 +1,10 @@
+import { drawCode, type ReportCode } from './barcode';
 import type { ReportFont } from './document';
 import { trimFontCaches } from './document';
 import { ForwardRefs } from './forward';
 import { collectGarbage } from './gc';
 import { drawGlyphs } from './glyphs';
 import { measurer, type WrapMode } from './measure';
-import { opaquePng } from './opaque-png';
 
 /** Pages between forced collections on a long report (see gc.ts). */
 const GC_EVERY = 150;
@@ -263,12 +263,18 @@ export class ReportWriter {
   }
 
   /**
-   * An image (barcode, QR code) of a fixed size at x (default: the left edge), then moves below it.
-   * It goes in opaque, so pdfkit writes it in this call, never later from a callback (opaque-png.ts).
+   * A barcode or QR code in a box of width × height at x (default: the left edge), drawn as vector
+   * paths (barcode.ts), then moves below the box.
    */
-  image(png: Buffer, width: number, height: number, x: number = PAGE.left): void {
+  code(
+    code: ReportCode,
+    width: number,
+    height: number,
+    x: number = PAGE.left,
+    align?: 'left' | 'right',
+  ): void {
     this.ensure(height);
-    this.doc.image(opaquePng(png), x, this.y, { width, height });
+    drawCode(this.doc, code, { x, y: this.y, width, height }, align);
     this.y += height;
   }
 
