@@ -246,3 +246,17 @@ describe('wrapText', () => {
     for (const l of lines) expect(m(l, 10)).toBeLessThanOrEqual(w);
   });
 });
+
+describe('the seizure date is never the part that is cut', () => {
+  for (const id of LABEL_FORMATS.filter((x) => x !== '4x6'))
+    it(`${id}: with a long site the date still shows, whole`, () => {
+      const f = FORMATS[id];
+      const shown = texts(planItemLabel(f, WORST.kazakh as LabelItem).ops).map(
+        (o) => fitLine((t, s) => textWidth(o.font, t, s), o.text, { ...o, width: o.w, height: o.h }).text,
+      );
+      expect(
+        shown.some((l) => l.includes('2022-02-14')),
+        shown.join(' | '),
+      ).toBe(true);
+    });
+});
