@@ -9,6 +9,7 @@ import { type PlanOp, planItemLabel } from '../../src/modules/labels/labels.layo
 import { newLabelDoc } from '../../src/modules/labels/labels.pdf';
 import type { LabelItem } from '../../src/modules/labels/labels.select';
 import { zplLabel } from '../../src/modules/labels/labels.zpl';
+import { planLocationLabel } from '../../src/modules/labels/locations.layout';
 import { drawable, REPLACEMENT, renderText, textWidth } from '../../src/modules/labels/text-bitmap';
 import { fitLine, wrapCut, wrapText } from '../../src/modules/labels/text-fit';
 import { missing } from './decode';
@@ -259,4 +260,30 @@ describe('the seizure date is never the part that is cut', () => {
         shown.join(' | '),
       ).toBe(true);
     });
+});
+
+describe('location labels: a long name', () => {
+  const leaf = 'Сөре Ә-01 (трансформаторлар мен қуат блоктары үшін ұзын атауы бар сөре)';
+  it('4x6: takes its three lines, broken between words only, the last one cut', () => {
+    const f = FORMATS['4x6'];
+    const plan = planLocationLabel(f, {
+      code: 'LC00001625',
+      printed: 'LC-0000162-5',
+      kind: 'shelf',
+      path: `Өскемен қоймасы №2 › Зал Ә — ірі жабдық › ${leaf}`,
+    });
+    expectInsideAndClear(plan, f);
+    const name = texts(plan.ops).filter((o) => o.font === 'bold' && o.text !== 'LC-0000162-5');
+    expect(name).toHaveLength(3);
+    const words = new Set(leaf.split(' '));
+    for (const o of name.slice(0, -1)) for (const w of o.text.split(' ')) expect(words, o.text).toContain(w);
+    expect(
+      leaf.startsWith(
+        name
+          .map((o) => o.text)
+          .join(' ')
+          .replace(/…$/, ''),
+      ),
+    ).toBe(true);
+  });
 });
