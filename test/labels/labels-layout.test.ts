@@ -10,7 +10,14 @@ import { newLabelDoc } from '../../src/modules/labels/labels.pdf';
 import type { LabelItem } from '../../src/modules/labels/labels.select';
 import { zplLabel } from '../../src/modules/labels/labels.zpl';
 import { planLocationLabel } from '../../src/modules/labels/locations.layout';
-import { drawable, REPLACEMENT, renderText, textWidth } from '../../src/modules/labels/text-bitmap';
+import {
+  drawable,
+  hasGlyph,
+  REPLACEMENT,
+  renderText,
+  SURELY_DRAWN,
+  textWidth,
+} from '../../src/modules/labels/text-bitmap';
 import { fitLine, wrapCut, wrapText } from '../../src/modules/labels/text-fit';
 import { missing } from './decode';
 import { expectInsideAndClear } from './plan-checks';
@@ -70,6 +77,13 @@ describe('characters the label fonts lack', () => {
     expect(textWidth('bold', '比', 10)).toBeCloseTo(textWidth('bold', REPLACEMENT, 10), 6);
     // The ZPL raster draws the replacement too: the same ink as for U+FFFD itself.
     expect(renderText('bold', '比', 40).data).toEqual(renderText('bold', REPLACEMENT, 40).data);
+  });
+
+  it('every character the quick check passes has a glyph in that font', () => {
+    for (const name of ['regular', 'bold', 'mono'] as const)
+      for (let c = 0x20; c < 0x2200; c++)
+        if (SURELY_DRAWN[name].test(String.fromCodePoint(c)))
+          expect(hasGlyph(name, c), `${name} U+${c.toString(16)}`).toBe(true);
   });
 
   for (const id of LABEL_FORMATS) {
