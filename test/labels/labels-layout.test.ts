@@ -9,7 +9,15 @@ import { type PlanOp, planItemLabel } from '../../src/modules/labels/labels.layo
 import { newLabelDoc } from '../../src/modules/labels/labels.pdf';
 import type { LabelItem } from '../../src/modules/labels/labels.select';
 import { zplLabel } from '../../src/modules/labels/labels.zpl';
-import { drawable, REPLACEMENT, renderText, textWidth } from '../../src/modules/labels/text-bitmap';
+import { planLocationLabel } from '../../src/modules/labels/locations.layout';
+import {
+  drawable,
+  hasGlyph,
+  REPLACEMENT,
+  renderText,
+  SURELY_DRAWN,
+  textWidth,
+} from '../../src/modules/labels/text-bitmap';
 import { fitLine, wrapCut, wrapText } from '../../src/modules/labels/text-fit';
 import { missing } from './decode';
 import { expectInsideAndClear } from './plan-checks';
@@ -69,6 +77,13 @@ describe('characters the label fonts lack', () => {
     expect(textWidth('bold', '比', 10)).toBeCloseTo(textWidth('bold', REPLACEMENT, 10), 6);
     // The ZPL raster draws the replacement too: the same ink as for U+FFFD itself.
     expect(renderText('bold', '比', 40).data).toEqual(renderText('bold', REPLACEMENT, 40).data);
+  });
+
+  it('every character the quick check passes has a glyph in that font', () => {
+    for (const name of ['regular', 'bold', 'mono'] as const)
+      for (let c = 0x20; c < 0x2200; c++)
+        if (SURELY_DRAWN[name].test(String.fromCodePoint(c)))
+          expect(hasGlyph(name, c), `${name} U+${c.toString(16)}`).toBe(true);
   });
 
   for (const id of LABEL_FORMATS) {
@@ -244,5 +259,45 @@ describe('wrapText', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/…$/);
     for (const l of lines) expect(m(l, 10)).toBeLessThanOrEqual(w);
+  });
+});
+
+describe('the seizure date is never the part that is cut', () => {
+  for (const id of LABEL_FORMATS.filter((x) => x !== '4x6'))
+    it(`${id}: with a long site the date still shows, whole`, () => {
+      const f = FORMATS[id];
+      const shown = texts(planItemLabel(f, WORST.kazakh as LabelItem).ops).map(
+        (o) => fitLine((t, s) => textWidth(o.font, t, s), o.text, { ...o, width: o.w, height: o.h }).text,
+      );
+      expect(
+        shown.some((l) => l.includes('2022-02-14')),
+        shown.join(' | '),
+      ).toBe(true);
+    });
+});
+
+describe('location labels: a long name', () => {
+  const leaf = 'Сөре Ә-01 (трансформаторлар мен қуат блоктары үшін ұзын атауы бар сөре)';
+  it('4x6: takes its three lines, broken between words only, the last one cut', () => {
+    const f = FORMATS['4x6'];
+    const plan = planLocationLabel(f, {
+      code: 'LC00001625',
+      printed: 'LC-0000162-5',
+      kind: 'shelf',
+      path: `Өскемен қоймасы №2 › Зал Ә — ірі жабдық › ${leaf}`,
+    });
+    expectInsideAndClear(plan, f);
+    const name = texts(plan.ops).filter((o) => o.font === 'bold' && o.text !== 'LC-0000162-5');
+    expect(name).toHaveLength(3);
+    const words = new Set(leaf.split(' '));
+    for (const o of name.slice(0, -1)) for (const w of o.text.split(' ')) expect(words, o.text).toContain(w);
+    expect(
+      leaf.startsWith(
+        name
+          .map((o) => o.text)
+          .join(' ')
+          .replace(/…$/, ''),
+      ),
+    ).toBe(true);
   });
 });

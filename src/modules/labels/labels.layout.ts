@@ -57,8 +57,9 @@ export function labelLines(item: LabelItem, n: number): string[] {
       join([makeModel || category, qty, item.site]),
       join([sn, seal]),
     ];
-  else if (n === 4) lines = [caseLine, join([item.site, item.seizedOn]), what, join([sn, seal])];
-  else lines = [caseLine, join([item.site, item.seizedOn]), what, sn, seal];
+  // The date rides on the case line, where it is never cut: a long site loses its end, not the date.
+  else if (n === 4) lines = [join([caseLine, item.seizedOn]), item.site, what, join([sn, seal])];
+  else lines = [join([caseLine, item.seizedOn]), item.site, what, sn, seal];
   return lines.filter((l): l is string => !!l).slice(0, n);
 }
 

@@ -3,7 +3,7 @@ import { type BarcodeSpec, measureBarcode, snap } from './bwip-pdfkit';
 import type { LabelFormat } from './labels.formats';
 import { type LabelPlan, type PlanOp, printable } from './labels.layout';
 import { textWidth } from './text-bitmap';
-import { elideStart, MEASURE_SLACK, type Measure, wrapText } from './text-fit';
+import { elideStart, MEASURE_SLACK, type Measure, wrapCut, wrapText } from './text-fit';
 
 export interface LocationLabel {
   code: string;
@@ -45,19 +45,23 @@ function measureWidest(f: LabelFormat, code: string, dpi: number) {
 
 /**
  * The location's own name (the leaf of its path), as large as the label allows: one line at the
- * full size or a little smaller, else (on labels tall enough) two lines, else one smaller line.
+ * full size or a little smaller, else (on labels tall enough) two or three lines broken between
+ * words, smaller before a word is split (on a 4x6 down to 40 %, it is still large there); a name
+ * too long even so takes all its lines, the last one cut.
  */
 function leafLines(measure: Measure, leaf: string, width: number, size: number, maxLines: number) {
   for (const k of [1, 0.9, 0.8]) {
     if (measure(leaf, size * k) <= width) return { lines: [leaf], size: size * k };
   }
-  if (maxLines > 1) {
-    for (const k of [1, 0.9, 0.8, 0.7, 0.6]) {
-      const lines = wrapText(measure, leaf, width, size * k, maxLines);
+  if (maxLines === 1) return { lines: [leaf], size: size * 0.6 };
+  const steps = maxLines >= 3 ? [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4] : [1, 0.9, 0.8, 0.7, 0.6];
+  for (const breakWords of [false, true])
+    for (const k of steps) {
+      const lines = wrapText(measure, leaf, width, size * k, maxLines, breakWords);
       if (lines) return { lines, size: size * k };
     }
-  }
-  return { lines: [leaf], size: size * 0.6 };
+  const least = size * (steps.at(-1) as number);
+  return { lines: wrapCut(measure, leaf, () => width, least, maxLines), size: least };
 }
 
 /**

@@ -70,7 +70,31 @@ function glyph(f: LoadedFont, code: number, emPx: number): Glyph | null {
 }
 
 const covered = new Map<LabelFont, Map<number, boolean>>();
-const PLAIN = /^[\x20-\x7e]*$/;
+/**
+ * Text each font surely draws, checked without a lookup per character: ASCII, and for the sans
+ * faces Latin-1/Extended-A, all of Cyrillic (Kazakh included) and the usual punctuation (a test
+ * proves every character here has a glyph).
+ */
+export const SURELY_DRAWN: Record<LabelFont, RegExp> = {
+  regular: /^[\x20-\x7e\u00a0-\u017f\u0400-\u04ff\u2010-\u2026\u2030-\u2037\u2039\u203a\u2116]*$/,
+  bold: /^[\x20-\x7e\u00a0-\u017f\u0400-\u04ff\u2010-\u2026\u2030-\u2037\u2039\u203a\u2116]*$/,
+  mono: /^[\x20-\x7e]*$/,
+};
+
+/** Whether the font has a glyph of its own for the character (not the .notdef box). */
+export function hasGlyph(name: LabelFont, code: number): boolean {
+  let table = covered.get(name);
+  if (!table) {
+    table = new Map();
+    covered.set(name, table);
+  }
+  let has = table.get(code);
+  if (has === undefined) {
+    has = (bwip.FontLib.getglyph(font(name).id, code, 100, 100)?.glyph ?? 0) !== 0;
+    table.set(code, has);
+  }
+  return has;
+}
 
 /**
  * `text` as a label font draws it: each character the font has no glyph for becomes REPLACEMENT,
@@ -78,12 +102,7 @@ const PLAIN = /^[\x20-\x7e]*$/;
  * raster alike.
  */
 export function drawable(name: LabelFont, text: string): string {
-  if (PLAIN.test(text)) return text;
-  let table = covered.get(name);
-  if (!table) {
-    table = new Map();
-    covered.set(name, table);
-  }
+  if (SURELY_DRAWN[name].test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
@@ -91,11 +110,7 @@ export function drawable(name: LabelFont, text: string): string {
       out += ' ';
       continue;
     }
-    let has = table.get(code);
-    if (has === undefined) {
-      has = (bwip.FontLib.getglyph(font(name).id, code, 100, 100)?.glyph ?? 0) !== 0;
-      table.set(code, has);
-    }
+    const has = hasGlyph(name, code);
     out += has ? ch : REPLACEMENT;
   }
   return out;
