@@ -70,6 +70,7 @@ export const en = {
   'error.payload_too_large': 'The file is too large.',
   'error.batch_invalid': 'Some scans were refused; nothing was written.',
   'error.occurred_in_future': 'The time is in the future.',
+  'error.as_of_in_future': 'The “as of” date is after today (today in Kazakhstan time, UTC+5).',
   'error.due_in_past': 'The due date is in the past.',
   'error.duplicate_case_number': 'A case with this number exists already.',
   'error.duplicate_location_name': 'This location has a place with that name already.',

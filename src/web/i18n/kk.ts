@@ -72,6 +72,7 @@ export const kk: Record<keyof typeof en, string> = {
   'error.payload_too_large': 'Файл тым үлкен.',
   'error.batch_invalid': 'Кейбір сканерлеулер қабылданбады; ештеңе жазылған жоқ.',
   'error.occurred_in_future': 'Уақыт болашақта көрсетілген.',
+  'error.as_of_in_future': 'Бағалау күні бүгіннен кейін (Қазақстан уақыты бойынша, UTC+5).',
   'error.due_in_past': 'Қайтару мерзімі өтіп кеткен.',
   'error.duplicate_case_number': 'Мұндай нөмірлі іс бар.',
   'error.duplicate_location_name': 'Мұнда осындай атаулы орын бар.',

@@ -72,6 +72,7 @@ export const ru: Record<keyof typeof en, string> = {
   'error.payload_too_large': 'Файл слишком большой.',
   'error.batch_invalid': 'Часть сканов отклонена; ничего не записано.',
   'error.occurred_in_future': 'Время указано в будущем.',
+  'error.as_of_in_future': 'Дата оценки позже сегодняшней (по времени Казахстана, UTC+5).',
   'error.due_in_past': 'Срок возврата уже прошёл.',
   'error.duplicate_case_number': 'Дело с таким номером уже есть.',
   'error.duplicate_location_name': 'Здесь уже есть место с таким названием.',
