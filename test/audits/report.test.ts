@@ -45,7 +45,17 @@ describe('GET /audits/:id/report.pdf', () => {
       404,
       'audit_not_found',
     );
+    // HEAD gives the same refusals, and of a closed audit its headers: no report is made or recorded.
+    const head = (id: string) => t.http.head(`/api/v1/audits/${id}/report.pdf`).set(auth(t.tokens.clerk));
+    expect((await head(audit.id)).status).toBe(409);
+    expect((await head('aud_none')).status).toBe(404);
     expect(t.head()).toBe(before);
+    await closeAudit(t, audit.id);
+    const closed = t.head();
+    const ok = await head(audit.id);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('application/pdf');
+    expect(t.head()).toBe(closed);
   });
 
   it('certifies "no exceptions", records that it was made, and the same request gives the same report', async () => {

@@ -39,6 +39,11 @@ describe('GET /disposals/:id/certificate.pdf', () => {
     const get = (x: string) => t.http.get(`/api/v1/disposals/${x}/certificate.pdf`).set(auth(t.tokens.clerk));
     expectProblem(await get(d.id), 409, 'disposal_not_completed');
     expectProblem(await get('dsp_none'), 404, 'disposal_not_found');
+    // HEAD gives the same refusals (no body).
+    const head = (x: string) =>
+      t.http.head(`/api/v1/disposals/${x}/certificate.pdf`).set(auth(t.tokens.clerk));
+    expect((await head(d.id)).status).toBe(409);
+    expect((await head('dsp_none')).status).toBe(404);
     expect(t.head()).toBe(before);
   });
 
@@ -48,6 +53,13 @@ describe('GET /disposals/:id/certificate.pdf', () => {
     for (const ev of evidenceNos.slice(1)) await scan(t, id, ev);
     const done = await act(t, id, 'complete', completion({ witnesses: WITNESSES }));
     expect(done.status).toBe(200);
+
+    // HEAD checks it and answers its headers, but makes and records no certificate.
+    const beforeHead = t.head();
+    const head = await t.http.head(`/api/v1/disposals/${id}/certificate.pdf`).set(auth(t.tokens.clerk));
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toBe('application/pdf');
+    expect(t.head()).toBe(beforeHead);
 
     const first = await certificate(id);
     expect(first.status).toBe(200);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +43,15 @@ async function caseReport(t: TestApp, id: string, query = '') {
   // The fingerprint and page count are known once the document is: they follow it as trailers.
   const trailers = (res as unknown as { res: IncomingMessage }).res.trailers;
   return Object.assign(res, { trailers });
+}
+
+/** Runs curl with `args` and gives its output. */
+function curl(args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    execFile('curl', args, { encoding: 'buffer', maxBuffer: 64 << 20 }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    ),
+  );
 }
 
 type CasePayload = CaseReportHead & { items: CaseItem[] };
@@ -206,5 +215,58 @@ describe('GET /cases/:caseId/report.pdf', () => {
     expectProblem(await caseReport(t, caseId, '?category=spaceship'), 400, 'validation_failed');
     expectProblem(await caseReport(t, caseId, '?format=long'), 400, 'validation_failed');
     expect(t.head()).toBe(before);
+  });
+
+  it('answers HEAD with its headers and the same refusals, drawing and recording nothing (any route of a report)', async () => {
+    const before = t.head();
+    const head = (path: string) => t.http.head(`/api/v1${path}`).set(auth(t.tokens.prosecutor));
+    for (const path of [
+      `/cases/${caseId}/report.pdf`,
+      `/cases/${caseId}/report.pdf?format=summary`,
+      `/items/${rich.evidenceNo}/custody-report.pdf`,
+    ]) {
+      const res = await head(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers.trailer).toBeUndefined();
+      expect(res.headers['x-report-fingerprint']).toBeUndefined();
+    }
+    // The same refusals as GET.
+    for (const path of ['/cases/case_nope/report.pdf', '/items/EV2699999996/custody-report.pdf']) {
+      const refused = await t.http.get(`/api/v1${path}`).set(auth(t.tokens.prosecutor));
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect((await head(path)).status, path).toBe(refused.status);
+    }
+    expect(t.head()).toBe(before);
+    // The service still answers, and a GET still makes and records its report.
+    const res = await caseReport(t, caseId, '?format=summary');
+    expect(res.status).toBe(200);
+    expect(t.head()).toBe(before + 1);
+  });
+
+  it('sends an HTTP/1.0 client the whole report without trailers (they need chunked encoding)', async () => {
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // curl runs beside this process (asynchronously), which serves it.
+      const out = await curl([
+        '-s',
+        '--http1.0',
+        '-D',
+        '-',
+        '-H',
+        `Authorization: Bearer ${t.tokens.prosecutor}`,
+        `http://127.0.0.1:${port}/api/v1/cases/${caseId}/report.pdf?format=summary`,
+      ]);
+      const text = out.toString('latin1');
+      expect(text).toMatch(/^HTTP\/1\.[01] 200/);
+      expect(text).not.toMatch(/^trailer:/im);
+      expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+      // Still up: the next request is answered.
+      expect((await t.http.get('/api/v1/health')).status).toBe(200);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { defineRoute, SENT_WHOLE } from '../../http/route';
-import { serviceUrlOf } from '../reports/reports.routes';
+import { answeredReportHead, REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
 import { closeAudit } from './audits.close';
 import {
   AuditDetailSchema,
@@ -18,7 +18,7 @@ import {
   StartAuditBody,
 } from './audits.contract';
 import { listUnableToLocate, resolveUnableToLocate } from './audits.locate';
-import { makeAuditReport } from './audits.report';
+import { auditReportPayload, makeAuditReport } from './audits.report';
 import { recordScans } from './audits.scan';
 import { listAudits, showAudit, startAudit } from './audits.service';
 
@@ -143,7 +143,8 @@ export const auditRoutes = [
     tags,
     summary: 'Get an audit report',
     description:
-      'A PDF/A-3b report of a closed audit: the certification ("no exceptions" or "the following exceptions"), the discrepancies first (missing, misplaced, unexpected, with what has become of each missing item), the locations not scanned, then the counts, and the reports\' closing block with the checkpoint and fingerprint. It carries its payload and the audit\'s events; the X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.',
+      'A PDF/A-3b report of a closed audit: the certification ("no exceptions" or "the following exceptions"), the discrepancies first (missing, misplaced, unexpected, with what has become of each missing item), the locations not scanned, then the counts, and the reports\' closing block with the checkpoint and fingerprint. It carries its payload and the audit\'s events; the X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.' +
+      REPORT_HEAD_NOTE,
     params: AuditIdParams,
     response: {
       status: 200,
@@ -153,6 +154,8 @@ export const auditRoutes = [
     },
     errors: ['audit_not_found', 'audit_not_closed'],
     handler: async ({ app, params, user, req, res }) => {
+      if (answeredReportHead(req, res, () => auditReportPayload(app, params.id, user, serviceUrlOf(req))))
+        return;
       const report = await makeAuditReport(app, params.id, user, serviceUrlOf(req));
       res
         .status(200)

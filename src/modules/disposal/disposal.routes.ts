@@ -1,6 +1,8 @@
 import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { ItemReportQuery } from '../reports/reports.contract';
-import { serviceUrlOf } from '../reports/reports.routes';
+import { answeredReportHead, REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
+import { requesterOf } from '../reports/reports.service';
+import { certificatePayload } from './certificate.payload';
 import { makeCertificate } from './certificate.service';
 import { completeDisposal, resolveDiscrepancy, scanItem } from './disposal.complete';
 import {
@@ -248,7 +250,8 @@ export const disposalRoutes = [
       'number, make, model, serial number, last valuation), totals by category and value, the anomalies (items ' +
       'missing at disposal and how they were resolved), and the closing block with checkpoint and fingerprint. A ' +
       'PDF/A-3 carrying its payload, checkpoint and key, like every report; the X-Report-Fingerprint header names ' +
-      'it, and making it is recorded in the ledger.',
+      'it, and making it is recorded in the ledger.' +
+      REPORT_HEAD_NOTE,
     params: DisposalParams,
     query: ItemReportQuery,
     response: {
@@ -259,6 +262,15 @@ export const disposalRoutes = [
     },
     errors: ['disposal_not_found', 'disposal_not_completed', 'checkpoint_not_found', 'checkpoint_too_old'],
     handler: async ({ app, params, query, user, req, res }) => {
+      const check = () =>
+        certificatePayload(
+          app.ledger,
+          params.disposalId,
+          requesterOf(user),
+          serviceUrlOf(req),
+          query.checkpoint,
+        );
+      if (answeredReportHead(req, res, check)) return;
       const cert = await makeCertificate(app, params.disposalId, user, serviceUrlOf(req), query.checkpoint);
       res
         .status(200)

@@ -277,13 +277,11 @@ async function drawSummary(w: ReportWriter, s: CaseSummaryFacts, selection: stri
  * fingerprint and page count follow the document as HTTP trailers (X-Report-Fingerprint,
  * X-Report-Pages). Every page's footer and "Page i of n" are painted at the end (forward references).
  */
-export async function streamCaseReport(
-  app: AppContext,
-  req: CaseReportRequest,
-  user: AuthUser,
-  serviceUrl: string,
-  res: Response,
-): Promise<void> {
+/**
+ * What a case report covers, checked as making it would check it (the case, the seizure filter, the
+ * checkpoint): the refusals a GET would give, without drawing or recording anything (HEAD uses it).
+ */
+export function caseReportScope(app: AppContext, req: CaseReportRequest) {
   const kase = getCase(app.db, req.caseId);
   if (req.seizureId !== undefined) getSeizureOfCase(app.db, req.caseId, req.seizureId);
   const seizures = seizuresOfCase(app.db, req.caseId);
@@ -295,6 +293,17 @@ export async function streamCaseReport(
     ).s ?? 0;
   const covered = Math.max(kase.updatedSeq, lastItemSeq, ...seizures.map((s) => s.createdSeq));
   const cp = reportCheckpoint(app.ledger, covered, req.checkpoint);
+  return { kase, seizures, cp };
+}
+
+export async function streamCaseReport(
+  app: AppContext,
+  req: CaseReportRequest,
+  user: AuthUser,
+  serviceUrl: string,
+  res: Response,
+): Promise<void> {
+  const { kase, seizures, cp } = caseReportScope(app, req);
   const snap = openSnapshot(app.db);
   try {
     const names = new Names(snap.db, cp.treeSize);

@@ -1,16 +1,17 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { defineRoute, SENT_WHOLE } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
 import { CaseIdParams } from '../cases/cases.contract';
-import { streamCaseReport } from './case.report';
+import { caseReportScope, streamCaseReport } from './case.report';
 import { describeReport } from './fingerprint';
+import { itemReportPayload } from './item.payload';
 import {
   CaseReportQuery,
   FingerprintParams,
   ItemReportQuery,
   ReportDescriptionSchema,
 } from './reports.contract';
-import { makeItemReport } from './reports.service';
+import { makeItemReport, requesterOf } from './reports.service';
 
 const tags = ['Reports'];
 const pdf = {
@@ -27,6 +28,23 @@ export function serviceUrlOf(req: Request): string {
     : 'http://localhost';
 }
 
+/**
+ * HEAD is safe (RFC 9110): it checks a report as GET would (`check` gives the same refusals) and
+ * answers its headers, but draws nothing and records nothing: no report_made, and no fingerprint,
+ * since every report made is its own. True when it has answered.
+ */
+export function answeredReportHead(req: Request, res: Response, check: () => unknown): boolean {
+  if (req.method !== 'HEAD') return false;
+  check();
+  res.status(200).setHeader('Content-Type', 'application/pdf');
+  res.end();
+  return true;
+}
+
+/** The sentence each report route's description ends with. */
+export const REPORT_HEAD_NOTE =
+  ' HEAD checks the report as GET would (the same refusals) and answers its headers; it draws and records nothing.';
+
 export const reportRoutes = [
   defineRoute({
     method: 'get',
@@ -35,7 +53,8 @@ export const reportRoutes = [
     tags,
     summary: 'Get an item’s chain-of-custody report',
     description:
-      'A PDF/A-3b court exhibit: the item, its seizure, every event in ledger order (corrections beside what they correct), valuations and disposition, made from a signed checkpoint. It carries its payload, the checkpoint, the public key and an inclusion proof per event; `custody verify-report` checks it offline. The X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.',
+      'A PDF/A-3b court exhibit: the item, its seizure, every event in ledger order (corrections beside what they correct), valuations and disposition, made from a signed checkpoint. It carries its payload, the checkpoint, the public key and an inclusion proof per event; `custody verify-report` checks it offline. The X-Report-Fingerprint header is the SHA-256 of the payload; making it is recorded in the ledger with the requester as actor.' +
+      REPORT_HEAD_NOTE,
     params: EvidenceNoParams,
     query: ItemReportQuery,
     response: { ...pdf, headers: { ...pdf.headers, ...SENT_WHOLE }, description: 'The report' },
@@ -47,6 +66,15 @@ export const reportRoutes = [
       'checkpoint_too_old',
     ],
     handler: async ({ app, params, query, user, req, res }) => {
+      const check = () =>
+        itemReportPayload(
+          app.ledger,
+          params.evidenceNo,
+          requesterOf(user),
+          serviceUrlOf(req),
+          query.checkpoint,
+        );
+      if (answeredReportHead(req, res, check)) return;
       const report = await makeItemReport(app, params.evidenceNo, user, serviceUrlOf(req), query.checkpoint);
       res
         .status(200)
@@ -65,7 +93,8 @@ export const reportRoutes = [
     tags,
     summary: 'Get a case’s custody report',
     description:
-      'A PDF/A-3b report of the case: a summary first (seizures with the load they took off the grid in kW and MWh/day, items by category and status, values by currency, open check-outs), then each item’s custody history. Streamed as it is drawn, in one pass at one read snapshot (every page’s "Page i of n" and footer are filled in at the end). Filters: `seizureId`, `category`, `status`; `format=summary` for the summary only. It carries its payload, the checkpoint and the public key. The fingerprint and page count are known once the document is: X-Report-Fingerprint and X-Report-Pages are HTTP trailers (declared in `Trailer`), and the fingerprint is printed on every page.',
+      'A PDF/A-3b report of the case: a summary first (seizures with the load they took off the grid in kW and MWh/day, items by category and status, values by currency, open check-outs), then each item’s custody history. Streamed as it is drawn, in one pass at one read snapshot (every page’s "Page i of n" and footer are filled in at the end). Filters: `seizureId`, `category`, `status`; `format=summary` for the summary only. It carries its payload, the checkpoint and the public key. The fingerprint and page count are known once the document is: X-Report-Fingerprint and X-Report-Pages are HTTP trailers (declared in `Trailer`), and the fingerprint is printed on every page.' +
+      REPORT_HEAD_NOTE,
     params: CaseIdParams,
     query: CaseReportQuery,
     response: {
@@ -77,8 +106,11 @@ export const reportRoutes = [
       description: 'The report, streamed',
     },
     errors: ['case_not_found', 'seizure_not_found', 'checkpoint_not_found', 'checkpoint_too_old'],
-    handler: ({ app, params, query, user, req, res }) =>
-      streamCaseReport(app, { caseId: params.caseId, ...query }, user, serviceUrlOf(req), res),
+    handler: async ({ app, params, query, user, req, res }) => {
+      const request = { caseId: params.caseId, ...query };
+      if (answeredReportHead(req, res, () => caseReportScope(app, request))) return;
+      await streamCaseReport(app, request, user, serviceUrlOf(req), res);
+    },
   }),
   defineRoute({
     method: 'get',

@@ -103,7 +103,14 @@ export async function streamPdf(
   res.status(200);
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.setHeader('Content-Type', 'application/pdf');
-  if (trailers) res.setHeader('Trailer', trailers.names.join(', '));
+  // Trailers ride on chunked encoding: an HTTP/1.0 client (or a HEAD) gets none, and declaring them
+  // there would make node throw. The values are also printed on every page.
+  const req = res.req;
+  const trailing =
+    trailers !== undefined &&
+    req.method !== 'HEAD' &&
+    (req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1));
+  if (trailing) res.setHeader('Trailer', trailers.names.join(', '));
   res.flushHeaders();
   const pace = async () => {
     if (gone) throw new ReaderGone();
@@ -122,7 +129,7 @@ export async function streamPdf(
   } finally {
     res.off('close', onClose);
   }
-  if (trailers) res.addTrailers(trailers.values(pages));
+  if (trailing) res.addTrailers(trailers.values(pages));
   res.end();
   return { pages, completed: true };
 }
