@@ -7,7 +7,7 @@ import { ROOT } from '../cli/python';
 import { custodyEnv } from '../cli/spawn';
 import { tempDir } from '../helpers/app';
 import { missing, pdfText, renderPdf, zbar } from '../labels/decode';
-import { buildFresh, type Started, startService } from './serve';
+import { buildInto, buildOutdir, type Started, startService } from './serve';
 
 /**
  * The service as deployed: `scripts/build.mjs` bundles it into plain JavaScript (here into a fresh
@@ -16,9 +16,9 @@ import { buildFresh, type Started, startService } from './serve';
  * its packages' data files (fonts, barcode and PDF code), and verifies through its built worker.
  */
 describe('the built service', () => {
-  let outdir = '';
+  const outdir = buildOutdir();
+  const dir = tempDir();
   let s: Started;
-  let dir = '';
   const call = (token: string, method: string, path: string, body?: unknown) =>
     fetch(`${s.base}${path}`, {
       method,
@@ -33,10 +33,8 @@ describe('the built service', () => {
   };
 
   beforeAll(async () => {
-    const built = await buildFresh();
-    outdir = built.outdir;
-    expect(built.exit.code, built.exit.stderr).toBe(0);
-    dir = tempDir();
+    const built = await buildInto(outdir);
+    expect(built.code, built.stderr).toBe(0);
     const env = custodyEnv(join(dir, 'custody.db'), join(dir, 'checkpoint.key'), {
       PORT: '0',
       LOG_LEVEL: 'info',

@@ -76,14 +76,18 @@ export function startService(
 }
 
 /**
- * `node scripts/build.mjs --outdir <a fresh folder>` (plain node, no tsx), into a folder inside the
- * project (a bundle's packages are found in the project's node_modules), removed after the file's
- * tests. Returns the folder and the build's exit.
+ * A fresh folder for a build, inside the project (a bundle's packages are found in the project's
+ * node_modules), removed after the file's tests. Call it while the tests are collected (not in a
+ * hook), like tempDir().
  */
-export async function buildFresh(): Promise<{ outdir: string; exit: Exit }> {
+export function buildOutdir(): string {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const outdir = mkdtempSync(join(ROOT, 'tmp', 'build-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const exit = await runNode([join(ROOT, 'scripts', 'build.mjs'), '--outdir', outdir]);
-  return { outdir, exit };
+  return outdir;
+}
+
+/** `node scripts/build.mjs --outdir OUTDIR` (plain node, no tsx), as `npm run build` runs it. */
+export function buildInto(outdir: string): Promise<Exit> {
+  return runNode([join(ROOT, 'scripts', 'build.mjs'), '--outdir', outdir]);
 }
