@@ -172,6 +172,25 @@ export function answersWithBodyEtag(spec: AnyRoute): boolean {
 }
 
 /**
+ * HEAD is safe (RFC 9110). On a GET route that makes something when asked (a print job, a report),
+ * HEAD checks the request as GET would (`check` throws the same refusals; a route that has already
+ * checked gives none) and answers the status and headers, but makes and records nothing. True when
+ * it has answered.
+ */
+export function answeredHead(
+  req: Request,
+  res: Response,
+  answer: { contentType: string; headers?: Record<string, string>; check?: () => unknown },
+): boolean {
+  if (req.method !== 'HEAD') return false;
+  answer.check?.();
+  res.status(200).setHeader('Content-Type', answer.contentType);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+  res.end();
+  return true;
+}
+
+/**
  * `response.headers` of a GET that answers itself whole with res.send (an image, a report drawn in
  * memory): Express gives it the same weak ETag. The OpenAPI test checks every GET against it.
  */

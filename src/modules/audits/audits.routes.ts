@@ -1,5 +1,5 @@
-import { defineRoute, SENT_WHOLE } from '../../http/route';
-import { answeredReportHead, REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
+import { answeredHead, defineRoute, SENT_WHOLE } from '../../http/route';
+import { REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
 import { closeAudit } from './audits.close';
 import {
   AuditDetailSchema,
@@ -154,7 +154,12 @@ export const auditRoutes = [
     },
     errors: ['audit_not_found', 'audit_not_closed'],
     handler: async ({ app, params, user, req, res }) => {
-      if (answeredReportHead(req, res, () => auditReportPayload(app, params.id, user, serviceUrlOf(req))))
+      if (
+        answeredHead(req, res, {
+          contentType: 'application/pdf',
+          check: () => auditReportPayload(app, params.id, user, serviceUrlOf(req)),
+        })
+      )
         return;
       const report = await makeAuditReport(app, params.id, user, serviceUrlOf(req));
       res

@@ -1,6 +1,6 @@
-import { defineRoute, SENT_WHOLE } from '../../http/route';
+import { answeredHead, defineRoute, SENT_WHOLE } from '../../http/route';
 import { ItemReportQuery } from '../reports/reports.contract';
-import { answeredReportHead, REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
+import { REPORT_HEAD_NOTE, serviceUrlOf } from '../reports/reports.routes';
 import { requesterOf } from '../reports/reports.service';
 import { certificatePayload } from './certificate.payload';
 import { makeCertificate } from './certificate.service';
@@ -270,7 +270,7 @@ export const disposalRoutes = [
           serviceUrlOf(req),
           query.checkpoint,
         );
-      if (answeredReportHead(req, res, check)) return;
+      if (answeredHead(req, res, { contentType: 'application/pdf', check })) return;
       const cert = await makeCertificate(app, params.disposalId, user, serviceUrlOf(req), query.checkpoint);
       res
         .status(200)

@@ -2,7 +2,7 @@ import bwipjs from 'bwip-js/node';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import type { AuthUser } from '../../http/auth';
-import { defineRoute, SENT_WHOLE } from '../../http/route';
+import { answeredHead, defineRoute, SENT_WHOLE } from '../../http/route';
 import type { LedgerEvent } from '../../ledger/types';
 import { EvidenceNoParams } from '../../lib/contract';
 import { AppError } from '../../lib/errors';
@@ -71,32 +71,15 @@ or \`locationCode=\` (that location and everything inside it). Unknown or dispos
 the job unless \`skipMissing=true\`. The job is recorded as one \`labels_printed\` ledger event (the
 requester as actor) before the document streams out.`;
 
-function countHeaders(res: Response, labels: number, skipped: string | null = null): void {
-  res.setHeader('X-Labels-Count', String(labels));
-  if (skipped) res.setHeader('X-Labels-Skipped', skipped);
+/** X-Labels-Count, and X-Labels-Skipped when items were left out: a job's answer and its HEAD. */
+function countHeaders(labels: number, skipped: string | null = null): Record<string, string> {
+  return { 'X-Labels-Count': String(labels), ...(skipped ? { 'X-Labels-Skipped': skipped } : {}) };
 }
 
 function jobHeaders(res: Response, job: ItemJob, event: LedgerEvent): void {
-  countHeaders(res, job.labels, skippedHeader(job.resolved.skipped));
+  for (const [name, value] of Object.entries(countHeaders(job.labels, skippedHeader(job.resolved.skipped))))
+    res.setHeader(name, value);
   res.setHeader('X-Labels-Job', event.entityId);
-}
-
-/**
- * HEAD is safe (RFC 9110): it checks the job as GET would (the same refusals) and answers its
- * headers, but makes no job: no print event, no X-Labels-Job. True when it has answered.
- */
-function answeredHead(
-  req: Request,
-  res: Response,
-  contentType: string,
-  labels: number,
-  skipped?: string | null,
-) {
-  if (req.method !== 'HEAD') return false;
-  res.status(200).setHeader('Content-Type', contentType);
-  countHeaders(res, labels, skipped);
-  res.end();
-  return true;
 }
 
 const ZPL_DESCRIPTION = `The same labels as ZPL II for a Zebra thermal printer (${THERMAL_FORMATS.join(', ')}; \`dpi=203\` or
@@ -262,7 +245,8 @@ export const labelRoutes = [
     handler: async (ctx) => {
       const { app, query, user } = ctx;
       const job = prepareItemJob(app.db, query);
-      if (answeredHead(ctx.req, ctx.res, PDF, job.labels, skippedHeader(job.resolved.skipped))) return;
+      const headers = countHeaders(job.labels, skippedHeader(job.resolved.skipped));
+      if (answeredHead(ctx.req, ctx.res, { contentType: PDF, headers })) return;
       const event = await app.ledger.write((tx) => recordItemPrintJob(tx, job, 'pdf', user.id));
       await sendItemLabelsPdf(ctx, job, event, query.outline ?? false);
     },
@@ -302,7 +286,8 @@ export const labelRoutes = [
     errors: JOB_ERRORS,
     handler: async (ctx) => {
       const job = prepareItemJob(ctx.app.db, ctx.query, THERMAL_FORMATS);
-      if (answeredHead(ctx.req, ctx.res, ZPL, job.labels, skippedHeader(job.resolved.skipped))) return;
+      const headers = countHeaders(job.labels, skippedHeader(job.resolved.skipped));
+      if (answeredHead(ctx.req, ctx.res, { contentType: ZPL, headers })) return;
       await sendItemLabelsZpl(ctx, job, ctx.query);
     },
   }),
@@ -348,7 +333,10 @@ formats, \`copies=\`, \`start=\` as item labels; recorded as one \`labels_printe
       checkStart(format, query.start);
       const locations = resolveLocations(app.db, query);
       checkCount(locations.length * query.copies);
-      if (answeredHead(req, res, PDF, locations.length * query.copies)) return;
+      if (
+        answeredHead(req, res, { contentType: PDF, headers: countHeaders(locations.length * query.copies) })
+      )
+        return;
       const job = {
         format,
         copies: query.copies,

@@ -1,5 +1,5 @@
-import type { Request, Response } from 'express';
-import { defineRoute, SENT_WHOLE } from '../../http/route';
+import type { Request } from 'express';
+import { answeredHead, defineRoute, SENT_WHOLE } from '../../http/route';
 import { EvidenceNoParams } from '../../lib/contract';
 import { CaseIdParams } from '../cases/cases.contract';
 import { caseReportScope, streamCaseReport } from './case.report';
@@ -29,19 +29,9 @@ export function serviceUrlOf(req: Request): string {
 }
 
 /**
- * HEAD is safe (RFC 9110): it checks a report as GET would (`check` gives the same refusals) and
- * answers its headers, but draws nothing and records nothing: no report_made, and no fingerprint,
- * since every report made is its own. True when it has answered.
+ * The sentence each report route's description ends with. A HEAD gives no fingerprint: every
+ * report made is its own.
  */
-export function answeredReportHead(req: Request, res: Response, check: () => unknown): boolean {
-  if (req.method !== 'HEAD') return false;
-  check();
-  res.status(200).setHeader('Content-Type', 'application/pdf');
-  res.end();
-  return true;
-}
-
-/** The sentence each report route's description ends with. */
 export const REPORT_HEAD_NOTE =
   ' HEAD checks the report as GET would (the same refusals) and answers its headers; it draws and records nothing.';
 
@@ -74,7 +64,7 @@ export const reportRoutes = [
           serviceUrlOf(req),
           query.checkpoint,
         );
-      if (answeredReportHead(req, res, check)) return;
+      if (answeredHead(req, res, { contentType: 'application/pdf', check })) return;
       const report = await makeItemReport(app, params.evidenceNo, user, serviceUrlOf(req), query.checkpoint);
       res
         .status(200)
@@ -108,7 +98,10 @@ export const reportRoutes = [
     errors: ['case_not_found', 'seizure_not_found', 'checkpoint_not_found', 'checkpoint_too_old'],
     handler: async ({ app, params, query, user, req, res }) => {
       const request = { caseId: params.caseId, ...query };
-      if (answeredReportHead(req, res, () => caseReportScope(app, request))) return;
+      if (
+        answeredHead(req, res, { contentType: 'application/pdf', check: () => caseReportScope(app, request) })
+      )
+        return;
       await streamCaseReport(app, request, user, serviceUrlOf(req), res);
     },
   }),
