@@ -152,6 +152,12 @@ describe('GET /items/:evidenceNo/custody-report.pdf', () => {
       400,
       'validation_failed',
     );
+    // Plain digits only, as every other whole number in a query (1e3 was read as 1000).
+    for (const bad of ['1e3', '0x10', '', '-1']) {
+      const res = await getReport(t, rich.evidenceNo, 'prosecutor', `?checkpoint=${bad}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(JSON.stringify(res.body)).toContain('a whole number from 1 in digits');
+    }
     expect(t.head()).toBe(before);
   });
 });

@@ -1,3 +1,4 @@
+import { queryInteger } from '../../lib/contract';
 import { z } from '../../lib/zod';
 import { ItemCategorySchema, ItemStatusSchema } from '../items/items.contract';
 
@@ -9,10 +10,12 @@ export const FingerprintParams = z.object({
     .openapi({ description: 'The report’s fingerprint (X-Report-Fingerprint)', example: 'a3f1…' }),
 });
 
-const checkpointParam = z.coerce.number().int().min(1).optional().openapi({
+const checkpointParam = queryInteger({
+  min: 1,
+  example: 1000,
   description:
     'Make the report at this signed checkpoint (tree size): the same report at the same checkpoint is the same bytes. Default: the latest checkpoint that holds every event shown.',
-});
+}).optional();
 
 export const ItemReportQuery = z.strictObject({ checkpoint: checkpointParam });
 
